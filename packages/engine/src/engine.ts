@@ -1,0 +1,561 @@
+import {
+  type Actor,
+  type Database,
+  type Transaction,
+  auditEvents,
+  caseEvents,
+  caseMembers,
+  caseTimers,
+  cases,
+  dataCategories,
+  outbox,
+  receptionChannels,
+  referralPurposes,
+  referrals,
+  territories,
+  withActor,
+} from '@parcours/db';
+import {
+  type EventObject,
+  type MachineKind,
+  type TransitionOutcome,
+  allowedEventsOf,
+  applyTransition,
+  currentMachineVersion,
+  defaultDelayWorkingDays,
+  journeyAgentEventSchema,
+  journeyEventForReferral,
+  referralEventSchema,
+  sendableEventTypes,
+  startMachine,
+} from '@parcours/journey';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { EngineError } from './errors.ts';
+import { addWorkingDays } from './working-days.ts';
+
+/** Outbox job names the engine writes; the worker's catalog handles each. */
+export const engineJobNames = {
+  timerArmed: 'timer.armed',
+  timerCancelled: 'timer.cancelled',
+} as const;
+
+export interface EngineClock {
+  now(): Date;
+}
+export const systemClock: EngineClock = { now: () => new Date() };
+
+const territorySettingsSchema = z
+  .object({ delays: z.record(z.string(), z.number().int().min(0).max(365)).optional() })
+  .passthrough();
+
+export interface CaseView {
+  id: string;
+  stage: string;
+  state: string;
+  revision: number;
+  machineId: string;
+  machineVersion: number;
+  allowedEvents: string[];
+  closed: boolean;
+}
+
+export interface ReferralView {
+  id: string;
+  caseId: string;
+  status: string;
+  state: string;
+  revision: number;
+  allowedEvents: string[];
+}
+
+type CaseRow = typeof cases.$inferSelect;
+type ReferralRow = typeof referrals.$inferSelect;
+
+function caseViewOf(row: Pick<CaseRow, 'id' | 'stage' | 'stateValue' | 'revision' | 'machineId' | 'machineVersion' | 'snapshot' | 'closedAt'>): CaseView {
+  return {
+    id: row.id,
+    stage: row.stage,
+    state: statePathFromRow(row.stateValue),
+    revision: row.revision,
+    machineId: row.machineId,
+    machineVersion: row.machineVersion,
+    allowedEvents: allowedEventsOf('journey', row.machineVersion, row.snapshot as Record<string, unknown>, sendableEventTypes.journey),
+    closed: row.closedAt !== null,
+  };
+}
+
+function referralViewOf(row: Pick<ReferralRow, 'id' | 'caseId' | 'status' | 'stateValue' | 'revision' | 'machineVersion' | 'snapshot'>): ReferralView {
+  return {
+    id: row.id,
+    caseId: row.caseId,
+    status: row.status,
+    state: statePathFromRow(row.stateValue),
+    revision: row.revision,
+    allowedEvents: allowedEventsOf('referral', row.machineVersion, row.snapshot as Record<string, unknown>, sendableEventTypes.referral),
+  };
+}
+
+function statePathFromRow(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, child] = Object.entries(value)[0] ?? [];
+    if (key !== undefined) return child === undefined ? key : `${key}.${statePathFromRow(child)}`;
+  }
+  return '';
+}
+
+interface Subject {
+  kind: MachineKind;
+  caseId: string;
+  referralId: string | null;
+  /** Revision after this step. */
+  revision: number;
+  territorySettings: unknown;
+}
+
+/**
+ * Writes everything a transition implies besides the subject's own row: the event, the timers armed and
+ * cancelled (with an outbox row each, so the worker schedules or unschedules the delivery), the effects
+ * as outbox rows, and the audit row. All in the caller's transaction.
+ */
+async function recordStep(
+  tx: Transaction,
+  subject: Subject,
+  step: { eventType: string; payload: Record<string, unknown>; fromState: string; outcome: TransitionOutcome; machineVersion: number },
+  actor: Actor,
+  now: Date,
+  requestId: string | undefined,
+): Promise<void> {
+  const { outcome } = step;
+  const subjectId = subject.referralId ?? subject.caseId;
+  await tx.insert(caseEvents).values({
+    caseId: subject.caseId,
+    referralId: subject.referralId,
+    revision: subject.revision,
+    eventType: step.eventType,
+    payload: step.payload,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    actorOrganisationId: actor.organisationId,
+    fromState: step.fromState,
+    toState: outcome.statePath,
+    machineVersion: step.machineVersion,
+    at: now,
+  });
+
+  const outboxRows: Array<typeof outbox.$inferInsert> = [];
+  if (outcome.timersToCancel.length > 0) {
+    const cancelled = await tx
+      .update(caseTimers)
+      .set({ status: 'cancelled', cancelledAt: now, updatedAt: now })
+      .where(and(eq(caseTimers.subjectId, subjectId), inArray(caseTimers.timerId, outcome.timersToCancel), eq(caseTimers.status, 'armed')))
+      .returning({ id: caseTimers.id, armedRevision: caseTimers.armedRevision });
+    for (const timer of cancelled) {
+      outboxRows.push({ jobName: engineJobNames.timerCancelled, payload: { timerRowId: timer.id, armedRevision: timer.armedRevision } });
+    }
+  }
+  if (outcome.timersToArm.length > 0) {
+    const settings = territorySettingsSchema.safeParse(subject.territorySettings);
+    const delays = settings.success ? (settings.data.delays ?? {}) : {};
+    const armed = await tx
+      .insert(caseTimers)
+      .values(
+        outcome.timersToArm.map((timer) => ({
+          caseId: subject.caseId,
+          referralId: subject.referralId,
+          subjectId,
+          timerId: timer.timerId,
+          delayName: timer.delayName,
+          dueAt: addWorkingDays(now, delays[timer.delayName] ?? defaultDelayWorkingDays[timer.delayName]),
+          armedRevision: subject.revision,
+          status: 'armed',
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [caseTimers.subjectId, caseTimers.timerId],
+        set: {
+          dueAt: sql`excluded.due_at`,
+          armedRevision: sql`excluded.armed_revision`,
+          status: 'armed',
+          firedAt: null,
+          cancelledAt: null,
+          updatedAt: now,
+        },
+      })
+      .returning({ id: caseTimers.id, armedRevision: caseTimers.armedRevision, dueAt: caseTimers.dueAt });
+    for (const timer of armed) {
+      outboxRows.push({
+        jobName: engineJobNames.timerArmed,
+        payload: { timerRowId: timer.id, armedRevision: timer.armedRevision, dueAt: timer.dueAt.toISOString() },
+      });
+    }
+  }
+  for (const effect of outcome.effects) {
+    outboxRows.push({
+      jobName: effect.type,
+      payload: { caseId: subject.caseId, referralId: subject.referralId, revision: subject.revision, params: effect.params },
+    });
+  }
+  if (outboxRows.length > 0) await tx.insert(outbox).values(outboxRows);
+
+  await tx.insert(auditEvents).values({
+    at: now,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    organisationId: actor.organisationId,
+    action: subject.kind === 'journey' ? 'case.transition' : 'referral.transition',
+    subjectKind: subject.kind === 'journey' ? 'case' : 'referral',
+    subjectIds: subject.referralId ? [subject.referralId, subject.caseId] : [subject.caseId],
+    outcome: 'allowed',
+    requestId: requestId ?? null,
+  });
+}
+
+async function lockCase(tx: Transaction, caseId: string) {
+  const [row] = await tx
+    .select({ case: cases, territorySettings: territories.settings })
+    .from(cases)
+    .innerJoin(territories, eq(territories.id, cases.territoryId))
+    .where(eq(cases.id, caseId))
+    .for('update', { of: cases });
+  if (!row) throw new EngineError('case_not_found', 'Dossier introuvable.');
+  return row;
+}
+
+/**
+ * Applies one event to a locked case row: the pure transition, then the row, the event, timers, outbox
+ * and audit. Returns null when the journey does not accept the event now.
+ */
+async function stepJourney(
+  tx: Transaction,
+  locked: { case: CaseRow; territorySettings: unknown },
+  event: EventObject,
+  actor: Actor,
+  now: Date,
+  requestId: string | undefined,
+): Promise<CaseRow | null> {
+  const row = locked.case;
+  const outcome = applyTransition('journey', row.machineVersion, row.snapshot as Record<string, unknown>, event);
+  if (!outcome) return null;
+  const revision = row.revision + 1;
+  const closureReason = outcome.done ? (outcome.context.closureReason as string | null) : null;
+  const [updated] = await tx
+    .update(cases)
+    .set({
+      snapshot: outcome.snapshot,
+      stateValue: outcome.stateValue,
+      stage: outcome.status,
+      revision,
+      updatedAt: now,
+      ...(outcome.done ? { closedAt: now, closureReason } : {}),
+    })
+    .where(eq(cases.id, row.id))
+    .returning();
+  const { type, ...payload } = event;
+  await recordStep(
+    tx,
+    { kind: 'journey', caseId: row.id, referralId: null, revision, territorySettings: locked.territorySettings },
+    { eventType: type, payload, fromState: statePathFromRow(row.stateValue), outcome, machineVersion: row.machineVersion },
+    actor,
+    now,
+    requestId,
+  );
+  locked.case = updated as CaseRow;
+  return updated as CaseRow;
+}
+
+function parseEvent<T extends EventObject>(schema: z.ZodType<T>, event: unknown): T {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) {
+    throw new EngineError('invalid_event', 'Événement invalide.', { issues: parsed.error.issues });
+  }
+  return parsed.data;
+}
+
+function checkRevision(current: number, expected: number): void {
+  if (current !== expected) {
+    throw new EngineError('revision_conflict', 'Le dossier a été modifié entre-temps.', {
+      currentRevision: current,
+      expectedRevision: expected,
+    });
+  }
+}
+
+export const openCaseInputSchema = z.object({
+  territoryId: z.string().min(1),
+  entryOrganisationId: z.string().uuid(),
+  channel: z.enum(receptionChannels),
+  expressedRequest: z.string().trim().min(1).max(5000),
+  referentOrganisationId: z.string().uuid().optional(),
+  referentAgentId: z.string().uuid().optional(),
+  members: z
+    .array(z.object({ personId: z.string().uuid(), role: z.enum(['primary', 'household_member', 'legal_representative']) }))
+    .min(1)
+    .refine((members) => members.filter((member) => member.role === 'primary').length === 1, {
+      message: 'exactly one primary member',
+    }),
+});
+export type OpenCaseInput = z.infer<typeof openCaseInputSchema>;
+
+export interface EngineCall {
+  actor: Actor;
+  clock?: EngineClock;
+  requestId?: string;
+}
+
+/** Opens a case at any partner (no wrong door): the journey starts at reception. */
+export async function openCase(db: Database, input: OpenCaseInput, call: EngineCall): Promise<CaseView> {
+  const parsed = openCaseInputSchema.safeParse(input);
+  if (!parsed.success) throw new EngineError('invalid_input', 'Données du dossier invalides.', { issues: parsed.error.issues });
+  const data = parsed.data;
+  const now = (call.clock ?? systemClock).now();
+  const version = currentMachineVersion.journey;
+  const outcome = startMachine('journey', version);
+  return withActor(db, call.actor, async (tx) => {
+    const [territory] = await tx.select({ settings: territories.settings }).from(territories).where(eq(territories.id, data.territoryId));
+    if (!territory) throw new EngineError('invalid_input', 'Territoire inconnu.');
+    const [row] = await tx
+      .insert(cases)
+      .values({
+        territoryId: data.territoryId,
+        entryOrganisationId: data.entryOrganisationId,
+        channel: data.channel,
+        expressedRequest: data.expressedRequest,
+        referentOrganisationId: data.referentOrganisationId ?? data.entryOrganisationId,
+        referentAgentId: data.referentAgentId ?? null,
+        machineId: 'journey',
+        machineVersion: version,
+        snapshot: outcome.snapshot,
+        stateValue: outcome.stateValue,
+        stage: outcome.status,
+        revision: 0,
+        openedByAgentId: call.actor.kind === 'agent' ? call.actor.id : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    const created = row as CaseRow;
+    await tx.insert(caseMembers).values(data.members.map((member) => ({ caseId: created.id, personId: member.personId, role: member.role })));
+    await recordStep(
+      tx,
+      { kind: 'journey', caseId: created.id, referralId: null, revision: 0, territorySettings: territory.settings },
+      { eventType: 'OPEN', payload: { channel: data.channel }, fromState: '', outcome, machineVersion: version },
+      call.actor,
+      now,
+      call.requestId,
+    );
+    return caseViewOf(created);
+  });
+}
+
+export interface SendCaseEventInput {
+  caseId: string;
+  event: unknown;
+  expectedRevision: number;
+}
+
+/**
+ * The one writer of journey state. Locks the case, checks the expected revision (a mismatch is a
+ * conflict, distinct from an event the state does not accept), transitions purely, and records the
+ * step — all in one transaction.
+ */
+export async function sendCaseEvent(db: Database, input: SendCaseEventInput, call: EngineCall): Promise<CaseView> {
+  const event = parseEvent(journeyAgentEventSchema, input.event);
+  const now = (call.clock ?? systemClock).now();
+  return withActor(db, call.actor, async (tx) => {
+    const locked = await lockCase(tx, input.caseId);
+    checkRevision(locked.case.revision, input.expectedRevision);
+    const updated = await stepJourney(tx, locked, event, call.actor, now, call.requestId);
+    if (!updated) {
+      throw new EngineError('event_not_allowed', 'Cette action n’est pas possible à cette étape du parcours.', {
+        allowedEvents: caseViewOf(locked.case).allowedEvents,
+        currentRevision: locked.case.revision,
+      });
+    }
+    return caseViewOf(updated);
+  });
+}
+
+export const createReferralInputSchema = z.object({
+  caseId: z.string().uuid(),
+  fromOrganisationId: z.string().uuid(),
+  toOrganisationId: z.string().uuid(),
+  toServiceId: z.string().min(1).max(200).optional(),
+  purpose: z.enum(referralPurposes),
+  sharedCategories: z.array(z.enum(dataCategories)).max(dataCategories.length),
+});
+export type CreateReferralInput = z.infer<typeof createReferralInputSchema>;
+
+/** A draft referral on an open case. Sending it is a referral event (SEND). */
+export async function createReferral(db: Database, input: CreateReferralInput, call: EngineCall): Promise<ReferralView> {
+  const parsed = createReferralInputSchema.safeParse(input);
+  if (!parsed.success) throw new EngineError('invalid_input', 'Données de l’orientation invalides.', { issues: parsed.error.issues });
+  const data = parsed.data;
+  const now = (call.clock ?? systemClock).now();
+  const version = currentMachineVersion.referral;
+  const outcome = startMachine('referral', version);
+  return withActor(db, call.actor, async (tx) => {
+    const locked = await lockCase(tx, data.caseId);
+    if (locked.case.closedAt) throw new EngineError('event_not_allowed', 'Le dossier est clos.', { allowedEvents: [] });
+    const [row] = await tx
+      .insert(referrals)
+      .values({
+        caseId: data.caseId,
+        fromOrganisationId: data.fromOrganisationId,
+        toOrganisationId: data.toOrganisationId,
+        toServiceId: data.toServiceId ?? null,
+        purpose: data.purpose,
+        sharedCategories: [...new Set(data.sharedCategories)],
+        machineId: 'referral',
+        machineVersion: version,
+        snapshot: outcome.snapshot,
+        stateValue: outcome.stateValue,
+        status: outcome.status,
+        revision: 0,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    const created = row as ReferralRow;
+    await recordStep(
+      tx,
+      { kind: 'referral', caseId: data.caseId, referralId: created.id, revision: 0, territorySettings: locked.territorySettings },
+      { eventType: 'CREATE', payload: { purpose: data.purpose }, fromState: '', outcome, machineVersion: version },
+      call.actor,
+      now,
+      call.requestId,
+    );
+    return referralViewOf(created);
+  });
+}
+
+async function lockReferral(tx: Transaction, referralId: string) {
+  // Fixed lock order, case then referral, so that two writers never wait on each other in a cycle.
+  const [ref] = await tx.select({ caseId: referrals.caseId }).from(referrals).where(eq(referrals.id, referralId));
+  if (!ref) throw new EngineError('referral_not_found', 'Orientation introuvable.');
+  const lockedCase = await lockCase(tx, ref.caseId);
+  const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId)).for('update');
+  if (!row) throw new EngineError('referral_not_found', 'Orientation introuvable.');
+  return { lockedCase, referral: row };
+}
+
+/**
+ * Moves a referral, and the journey with it when the move matters to the case (sent, or ended), in the
+ * same transaction.
+ */
+async function stepReferral(
+  tx: Transaction,
+  locked: { lockedCase: { case: CaseRow; territorySettings: unknown }; referral: ReferralRow },
+  event: EventObject,
+  actor: Actor,
+  now: Date,
+  requestId: string | undefined,
+): Promise<ReferralRow | null> {
+  const row = locked.referral;
+  const outcome = applyTransition('referral', row.machineVersion, row.snapshot as Record<string, unknown>, event);
+  if (!outcome) return null;
+  const revision = row.revision + 1;
+  const [updated] = await tx
+    .update(referrals)
+    .set({
+      snapshot: outcome.snapshot,
+      stateValue: outcome.stateValue,
+      status: outcome.status,
+      revision,
+      updatedAt: now,
+      ...(outcome.done ? { closedAt: now } : {}),
+    })
+    .where(eq(referrals.id, row.id))
+    .returning();
+  const { type, ...payload } = event;
+  await recordStep(
+    tx,
+    { kind: 'referral', caseId: row.caseId, referralId: row.id, revision, territorySettings: locked.lockedCase.territorySettings },
+    { eventType: type, payload, fromState: statePathFromRow(row.stateValue), outcome, machineVersion: row.machineVersion },
+    actor,
+    now,
+    requestId,
+  );
+  const journeyEvent = journeyEventForReferral(row.id, row.status, outcome);
+  // The journey may not take it (a closed case, say): the referral's own log still holds the answer.
+  if (journeyEvent) await stepJourney(tx, locked.lockedCase, journeyEvent, actor, now, requestId);
+  return updated as ReferralRow;
+}
+
+export interface SendReferralEventInput {
+  referralId: string;
+  event: unknown;
+  expectedRevision: number;
+}
+
+export async function sendReferralEvent(db: Database, input: SendReferralEventInput, call: EngineCall): Promise<ReferralView> {
+  const event = parseEvent(referralEventSchema, input.event);
+  const now = (call.clock ?? systemClock).now();
+  return withActor(db, call.actor, async (tx) => {
+    const locked = await lockReferral(tx, input.referralId);
+    checkRevision(locked.referral.revision, input.expectedRevision);
+    const updated = await stepReferral(tx, locked, event, call.actor, now, call.requestId);
+    if (!updated) {
+      throw new EngineError('event_not_allowed', 'Cette action n’est pas possible à cette étape de l’orientation.', {
+        allowedEvents: referralViewOf(locked.referral).allowedEvents,
+        currentRevision: locked.referral.revision,
+      });
+    }
+    return referralViewOf(updated);
+  });
+}
+
+export type TimerFiring = 'fired' | 'stale' | 'not_due' | 'not_found';
+
+/**
+ * Delivers a durable timer. The row is the truth: the event is applied only if the timer is still armed
+ * at the revision the delivery was scheduled for, and due. Safe to call any number of times.
+ */
+export async function fireTimer(
+  db: Database,
+  input: { timerRowId: string; armedRevision: number },
+  call: { clock?: EngineClock; actor?: Actor } = {},
+): Promise<TimerFiring> {
+  const now = (call.clock ?? systemClock).now();
+  const actor: Actor = call.actor ?? { kind: 'system', id: null, organisationId: null };
+  return withActor(db, actor, async (tx) => {
+    const [peek] = await tx.select().from(caseTimers).where(eq(caseTimers.id, input.timerRowId));
+    if (!peek) return 'not_found';
+    // Lock in the engine's fixed order before looking at the timer again.
+    const locked = peek.referralId ? await lockReferral(tx, peek.referralId) : { lockedCase: await lockCase(tx, peek.caseId), referral: null };
+    const [timer] = await tx.select().from(caseTimers).where(eq(caseTimers.id, input.timerRowId)).for('update');
+    if (!timer || timer.status !== 'armed' || timer.armedRevision !== input.armedRevision) return 'stale';
+    if (timer.dueAt.getTime() > now.getTime()) return 'not_due';
+    const event = { type: timer.timerId };
+    const moved = locked.referral
+      ? await stepReferral(tx, { lockedCase: locked.lockedCase, referral: locked.referral }, event, actor, now, undefined)
+      : await stepJourney(tx, locked.lockedCase, event, actor, now, undefined);
+    await tx
+      .update(caseTimers)
+      .set(moved ? { status: 'fired', firedAt: now, updatedAt: now } : { status: 'cancelled', cancelledAt: now, updatedAt: now })
+      .where(eq(caseTimers.id, timer.id));
+    return moved ? 'fired' : 'stale';
+  });
+}
+
+/** Armed timers already due: what a sweep fires when a queue lost or delayed a delivery. */
+export async function listDueTimers(db: Database, now: Date, limit = 100): Promise<Array<{ timerRowId: string; armedRevision: number }>> {
+  const rows = await db
+    .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision })
+    .from(caseTimers)
+    .where(and(eq(caseTimers.status, 'armed'), lte(caseTimers.dueAt, now)))
+    .orderBy(caseTimers.dueAt)
+    .limit(limit);
+  return rows;
+}
+
+export async function getCaseView(db: Database, caseId: string): Promise<CaseView | null> {
+  const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
+  return row ? caseViewOf(row) : null;
+}
+
+export async function getReferralView(db: Database, referralId: string): Promise<ReferralView | null> {
+  const [row] = await db.select().from(referrals).where(eq(referrals.id, referralId));
+  return row ? referralViewOf(row) : null;
+}

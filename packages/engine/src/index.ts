@@ -1,0 +1,25 @@
+export {
+  createReferral,
+  createReferralInputSchema,
+  engineJobNames,
+  fireTimer,
+  getCaseView,
+  getReferralView,
+  listDueTimers,
+  openCase,
+  openCaseInputSchema,
+  sendCaseEvent,
+  sendReferralEvent,
+  systemClock,
+  type CaseView,
+  type CreateReferralInput,
+  type EngineCall,
+  type EngineClock,
+  type OpenCaseInput,
+  type ReferralView,
+  type SendCaseEventInput,
+  type SendReferralEventInput,
+  type TimerFiring,
+} from './engine.ts';
+export { EngineError, type EngineErrorCode } from './errors.ts';
+export { addWorkingDays, isWorkingDay, territoryTimeZone } from './working-days.ts';

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { type DatabaseHandle, openDatabase } from '@parcours/db';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { withDatabaseName } from './services.ts';
+
+export interface TestDatabase extends DatabaseHandle {
+  /** postgres:// URL of this test database, for code that opens its own connections. Null on PGlite. */
+  readonly url: string | null;
+}
+
+export interface CreateTestDatabaseOptions {
+  /** Force a backend; by default the one the run found (PostgreSQL, or PGlite as a fallback). */
+  backend?: 'postgres' | 'pglite';
+  maxConnections?: number;
+}
+
+/** The backends this run can exercise: PostgreSQL when it answers, PGlite always. */
+export function availableBackends(): Array<'postgres' | 'pglite'> {
+  return inject('databaseTarget').backend === 'postgres' ? ['postgres', 'pglite'] : ['pglite'];
+}
+
+/**
+ * A fresh, migrated database for one test file: cloned from the run's template on PostgreSQL (fast),
+ * or an in-memory PGlite migrated on the spot. Closing it drops it.
+ */
+export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
+  const target = inject('databaseTarget');
+  const backend = options.backend ?? target.backend;
+  if (backend === 'pglite') {
+    const handle = await openDatabase({ dataDir: 'memory://' });
+    await handle.migrate();
+    return { ...handle, url: null };
+  }
+  if (target.backend !== 'postgres' || !target.serverUrl || !target.templateName) {
+    throw new Error(`PostgreSQL is not available for this run: ${target.fallbackReason}`);
+  }
+  const name = `parcours_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(target.serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}" template "${target.templateName}"`);
+  } finally {
+    await admin.end({ timeout: 2 });
+  }
+  const url = withDatabaseName(target.serverUrl, name);
+  const handle = await openDatabase({ url, maxConnections: options.maxConnections ?? 10 });
+  return {
+    ...handle,
+    url,
+    close: async () => {
+      await handle.close();
+      const dropper = postgres(target.serverUrl as string, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await dropper.end({ timeout: 2 });
+      }
+    },
+  };
+}
+
+/** Redis URL for suites that need it; null (with the reason) when the run has none. */
+export function redisForTests(): { url: string | null; skipReason: string | null } {
+  return inject('redisTarget');
+}
