@@ -337,10 +337,15 @@ export async function openCase(db: Database, input: OpenCaseInput, call: EngineC
       .returning();
     const created = row as CaseRow;
     await tx.insert(caseMembers).values(data.members.map((member) => ({ caseId: created.id, personId: member.personId, role: member.role })));
+    const referentAgentId = data.referentAgentId;
+    const opening =
+      referentAgentId && referentAgentId !== call.actor.id
+        ? { ...outcome, effects: [...outcome.effects, { type: 'effect.notifyCaseAssigned', params: { agentId: referentAgentId } }] }
+        : outcome;
     await recordStep(
       tx,
       { kind: 'journey', caseId: created.id, referralId: null, revision: 0, territorySettings: territory.settings },
-      { eventType: 'OPEN', payload: { channel: data.channel }, fromState: '', outcome, machineVersion: version },
+      { eventType: 'OPEN', payload: { channel: data.channel }, fromState: '', outcome: opening, machineVersion: version },
       call.actor,
       now,
       call.requestId,
@@ -548,6 +553,67 @@ export async function listDueTimers(db: Database, now: Date, limit = 100): Promi
     .orderBy(caseTimers.dueAt)
     .limit(limit);
   return rows;
+}
+
+export const assignReferentInputSchema = z.object({
+  caseId: z.string().uuid(),
+  referentOrganisationId: z.string().uuid(),
+  referentAgentId: z.string().uuid().nullable(),
+  expectedRevision: z.number().int().min(0),
+});
+export type AssignReferentInput = z.infer<typeof assignReferentInputSchema>;
+
+/**
+ * Hands the case to a référent (organisation and, optionally, agent). Not a journey transition, but a
+ * change of the case all the same: it takes the lock, checks and bumps the revision, and is logged.
+ * The new référent agent is told by e-mail (an outbox effect) unless they assigned themselves.
+ */
+export async function assignReferent(db: Database, input: AssignReferentInput, call: EngineCall): Promise<CaseView> {
+  const parsed = assignReferentInputSchema.safeParse(input);
+  if (!parsed.success) throw new EngineError('invalid_input', 'Référent invalide.', { issues: parsed.error.issues });
+  const data = parsed.data;
+  const now = (call.clock ?? systemClock).now();
+  return withActor(db, call.actor, async (tx) => {
+    const locked = await lockCase(tx, data.caseId);
+    checkRevision(locked.case.revision, data.expectedRevision);
+    if (locked.case.closedAt) throw new EngineError('event_not_allowed', 'Le dossier est clos.', { allowedEvents: [] });
+    const revision = locked.case.revision + 1;
+    const [updated] = await tx
+      .update(cases)
+      .set({ referentOrganisationId: data.referentOrganisationId, referentAgentId: data.referentAgentId, revision, updatedAt: now })
+      .where(eq(cases.id, data.caseId))
+      .returning();
+    const statePath = statePathFromRow(locked.case.stateValue);
+    const effects =
+      data.referentAgentId && data.referentAgentId !== call.actor.id
+        ? [{ type: 'effect.notifyCaseAssigned', params: { agentId: data.referentAgentId } }]
+        : [];
+    await recordStep(
+      tx,
+      { kind: 'journey', caseId: data.caseId, referralId: null, revision, territorySettings: locked.territorySettings },
+      {
+        eventType: 'ASSIGN_REFERENT',
+        payload: { referentOrganisationId: data.referentOrganisationId, referentAgentId: data.referentAgentId },
+        fromState: statePath,
+        outcome: {
+          snapshot: locked.case.snapshot as Record<string, unknown>,
+          stateValue: locked.case.stateValue as never,
+          statePath,
+          status: locked.case.stage,
+          effects,
+          timersToArm: [],
+          timersToCancel: [],
+          done: false,
+          context: {},
+        },
+        machineVersion: locked.case.machineVersion,
+      },
+      call.actor,
+      now,
+      call.requestId,
+    );
+    return caseViewOf(updated as CaseRow);
+  });
 }
 
 export async function getCaseView(db: Database, caseId: string): Promise<CaseView | null> {

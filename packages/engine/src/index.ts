@@ -1,4 +1,7 @@
 export {
+  assignReferent,
+  assignReferentInputSchema,
+  type AssignReferentInput,
   createReferral,
   createReferralInputSchema,
   engineJobNames,

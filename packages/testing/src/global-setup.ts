@@ -4,30 +4,8 @@ import { join } from 'node:path';
 import { migrationsFolder, openDatabase } from '@parcours/db';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
+import type { DatabaseTarget } from './provided-context.ts';
 import { defaultDatabaseUrl, defaultRedisUrl, isCi, probePostgres, probeRedis, withDatabaseName } from './services.ts';
-
-export interface DatabaseTarget {
-  backend: 'postgres' | 'pglite';
-  /** Server URL (maintenance database) when backend is postgres. */
-  serverUrl: string | null;
-  /** Migrated template database every test file clones. */
-  templateName: string | null;
-  /** Why the suite fell back to PGlite, if it did. */
-  fallbackReason: string | null;
-}
-
-export interface RedisTarget {
-  url: string | null;
-  /** Why Redis suites are skipped, if they are. */
-  skipReason: string | null;
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseTarget: DatabaseTarget;
-    redisTarget: RedisTarget;
-  }
-}
 
 /** A template per migration history: a changed migration gets a fresh template, an unchanged one is reused. */
 function templateNameForMigrations(): string {

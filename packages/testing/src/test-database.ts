@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type DatabaseHandle, openDatabase } from '@parcours/db';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import type { DatabaseTarget, RedisTarget } from './provided-context.ts';
 import { withDatabaseName } from './services.ts';
 
 export interface TestDatabase extends DatabaseHandle {
@@ -59,7 +60,12 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   };
 }
 
+/** The database this run found: PostgreSQL, or PGlite with the reason it fell back. */
+export function databaseTarget(): DatabaseTarget {
+  return inject('databaseTarget');
+}
+
 /** Redis URL for suites that need it; null (with the reason) when the run has none. */
-export function redisForTests(): { url: string | null; skipReason: string | null } {
+export function redisForTests(): RedisTarget {
   return inject('redisTarget');
 }
