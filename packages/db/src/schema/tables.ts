@@ -372,3 +372,47 @@ export const referenceCodes = pgTable(
     check('reference_codes_list_check', sql.raw(`list in (${sqlInList(referenceCodeLists)})`)),
   ],
 );
+
+/**
+ * Every e-mail is recorded before it is sent (pending → sent | failed), keyed by what caused it, so a
+ * retried or re-delivered job finds the row and never sends twice.
+ */
+export const mailDeliveries = pgTable(
+  'mail_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `<outbox id>:<template>:<recipient agent id>`: one message per cause and recipient. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    template: text('template').notNull(),
+    recipientAgentId: uuid('recipient_agent_id').references(() => agents.id),
+    caseId: uuid('case_id').references(() => cases.id),
+    status: text('status').notNull().default('pending'),
+    providerMessageId: text('provider_message_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('mail_deliveries_idempotency_key').on(t.idempotencyKey),
+    check('mail_deliveries_status_check', sql`status in ('pending', 'sent', 'failed')`),
+  ],
+);
+
+/** Jobs that exhausted their retries or carried a poison payload: listed and replayed by an admin command. */
+export const jobFailures = pgTable(
+  'job_failures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    jobName: text('job_name').notNull(),
+    jobId: text('job_id').notNull(),
+    /** ids and codes only, as every job payload. */
+    payload: jsonb('payload').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull(),
+    poison: boolean('poison').notNull().default(false),
+    failedAt: instant('failed_at').notNull().defaultNow(),
+    replayedAt: instant('replayed_at'),
+  },
+  (t) => [index('job_failures_open_idx').on(t.failedAt).where(sql`replayed_at is null`)],
+);
