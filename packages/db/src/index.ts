@@ -1,14 +1,14 @@
 export {
-  openDatabase,
-  migrationsFolder,
-  schema,
   type Database,
   type DatabaseBackend,
   type DatabaseHandle,
   type Executor,
+  migrationsFolder,
   type OpenDatabaseOptions,
+  openDatabase,
+  schema,
   type Transaction,
 } from './client.ts';
-export { withActor, systemActor, type Actor } from './with-actor.ts';
 export { rowsOf } from './rows.ts';
 export * from './schema/index.ts';
+export { type Actor, systemActor, withActor } from './with-actor.ts';

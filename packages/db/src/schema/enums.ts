@@ -43,14 +43,7 @@ export const referralPurposes = [
 export type ReferralPurpose = (typeof referralPurposes)[number];
 
 /** Data categories a referral may carry; a sharing consent covers a subset of them. */
-export const dataCategories = [
-  'identity',
-  'contact',
-  'situation_summary',
-  'assessment',
-  'health',
-  'free_notes',
-] as const;
+export const dataCategories = ['identity', 'contact', 'situation_summary', 'assessment', 'health', 'free_notes'] as const;
 export type DataCategory = (typeof dataCategories)[number];
 
 export const timerStatuses = ['armed', 'fired', 'cancelled'] as const;

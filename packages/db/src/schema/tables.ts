@@ -79,10 +79,7 @@ export const agents = pgTable(
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('agents_email_key').on(sql`lower(${t.email})`),
-    uniqueIndex('agents_oidc_subject_key').on(t.oidcSubject),
-  ],
+  (t) => [uniqueIndex('agents_email_key').on(sql`lower(${t.email})`), uniqueIndex('agents_oidc_subject_key').on(t.oidcSubject)],
 );
 
 /** agent × organisation × roles. A session acts for exactly one of the agent's organisations. */
@@ -100,10 +97,7 @@ export const memberships = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.agentId, t.organisationId] }),
-    check(
-      'memberships_roles_check',
-      sql.raw(`cardinality(roles) > 0 and roles <@ array[${sqlInList(membershipRoles)}]::text[]`),
-    ),
+    check('memberships_roles_check', sql.raw(`cardinality(roles) > 0 and roles <@ array[${sqlInList(membershipRoles)}]::text[]`)),
     index('memberships_organisation_idx').on(t.organisationId),
   ],
 );
