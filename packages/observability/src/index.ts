@@ -1,1 +1,1 @@
-export { createLogger, redactedPaths, type CreateLoggerOptions, type Logger } from './logger.ts';
+export { type CreateLoggerOptions, createLogger, type Logger, redactedPaths } from './logger.ts';

@@ -34,7 +34,11 @@ export function probeRedis(url: string): Promise<string | null> {
     socket.once('error', (error) => done(`Redis at ${redactUrl(url)} did not answer (${error.message})`));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) =>
-      done(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH') ? null : `Redis at ${redactUrl(url)} answered ${JSON.stringify(data.toString().trim())}`),
+      done(
+        data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')
+          ? null
+          : `Redis at ${redactUrl(url)} answered ${JSON.stringify(data.toString().trim())}`,
+      ),
     );
   });
 }
