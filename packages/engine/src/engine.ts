@@ -302,6 +302,11 @@ export interface EngineCall {
   actor: Actor;
   clock?: EngineClock;
   requestId?: string;
+  /**
+   * The caller's access decision, made on the locked row so that it cannot go stale before the write.
+   * A refusal reads as `case_not_found`, before the revision check: a foreign case reveals nothing.
+   */
+  authorizeCase?: (row: { entryOrganisationId: string; referentOrganisationId: string }) => boolean;
 }
 
 /** Opens a case at any partner (no wrong door): the journey starts at reception. */
@@ -370,6 +375,7 @@ export async function sendCaseEvent(db: Database, input: SendCaseEventInput, cal
   const now = (call.clock ?? systemClock).now();
   return withActor(db, call.actor, async (tx) => {
     const locked = await lockCase(tx, input.caseId);
+    if (call.authorizeCase && !call.authorizeCase(locked.case)) throw new EngineError('case_not_found', 'Dossier introuvable.');
     checkRevision(locked.case.revision, input.expectedRevision);
     const updated = await stepJourney(tx, locked, event, call.actor, now, call.requestId);
     if (!updated) {
