@@ -1,2 +1,3 @@
 export * from './enums.ts';
 export * from './tables.ts';
+export * from './orientation.ts';
