@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** The worker's configuration, read once at boot: a wrong value stops the process before it does anything. */
+export const workerEnvSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /** Set: BullMQ on this Redis. Unset: jobs run in this process. */
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  /** Set: mail goes out through this SMTP server. Unset: captured as .eml files in MAIL_CAPTURE_DIR. */
+  SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
+  MAIL_CAPTURE_DIR: z.string().min(1).default('.data/mail'),
+  MAIL_FROM: z.string().min(3).default('Parcours <ne-pas-repondre@parcours.localhost>'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  QUEUE_PREFIX: z.string().min(1).default('parcours'),
+});
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = workerEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    // Names and problems only: values may be secrets.
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n  ');
+    throw new Error(`Invalid worker environment:\n  ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,72 @@
+import type { Database } from '@parcours/db';
+import type { Logger } from '@parcours/observability';
+import type { QueuedJob, JobProcessor } from '../runners/job-runner.ts';
+import { type JobName, type JobPayload, type RetryPolicy, PoisonPayloadError, isJobName, parsePayload } from './job-catalog.ts';
+import { recordJobFailure } from './job-failures.repository.ts';
+
+export interface JobContext<N extends JobName = JobName> {
+  name: N;
+  /** The outbox row id for relayed jobs; the delivery id for timer deliveries. */
+  id: string;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: JobContext<N>) => Promise<void>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The one way a job runs, whichever runner delivers it: validate the payload (a poison payload fails at
+ * once), run the handler, and record in job_failures a job that will not be tried again.
+ */
+export function createJobProcessor(deps: {
+  db: Database;
+  logger: Logger;
+  handlers: JobHandlers;
+  retryPolicyOf: (name: JobName) => RetryPolicy;
+  now: () => Date;
+}): JobProcessor {
+  const { db, logger } = deps;
+  return async (job: QueuedJob) => {
+    const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+    let payload: unknown;
+    try {
+      if (!isJobName(job.name)) throw new PoisonPayloadError(`unknown job ${job.name}`);
+      payload = parsePayload(job.name, job.data);
+    } catch (error) {
+      log.error({ err: messageOf(error) }, 'poison job: failed without retry');
+      await recordJobFailure(db, {
+        jobName: job.name,
+        jobId: job.id,
+        payload: job.data,
+        error: messageOf(error),
+        attempts: job.attemptsMade + 1,
+        poison: true,
+        failedAt: deps.now(),
+      });
+      throw error;
+    }
+    const name = job.name as JobName;
+    try {
+      await (deps.handlers[name] as JobHandler<JobName>)(payload as JobPayload<JobName>, { name, id: job.id });
+      log.debug('job done');
+    } catch (error) {
+      const finalAttempt = job.attemptsMade + 1 >= deps.retryPolicyOf(name).attempts;
+      log[finalAttempt ? 'error' : 'warn']({ err: messageOf(error) }, finalAttempt ? 'job failed for good' : 'job failed, will retry');
+      if (finalAttempt) {
+        await recordJobFailure(db, {
+          jobName: name,
+          jobId: job.id,
+          payload,
+          error: messageOf(error),
+          attempts: job.attemptsMade + 1,
+          poison: false,
+          failedAt: deps.now(),
+        });
+      }
+      throw error;
+    }
+  };
+}

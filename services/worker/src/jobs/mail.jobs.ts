@@ -1,0 +1,73 @@
+import { type Database, caseEvents } from '@parcours/db';
+import { and, eq, isNull } from 'drizzle-orm';
+import { type AgentMailDeps, sendAgentMail } from '../mail/agent-mail.ts';
+import { activeAgent, caseFollowers, referralRecipientPartners, referralSenderSupervisors } from '../mail/recipients.repository.ts';
+import type { JobHandlers } from './job-processor.ts';
+
+export interface MailJobDeps extends AgentMailDeps {
+  /** Base URL of the app, without a trailing slash: mails link to the case, never describe it. */
+  publicUrl: string;
+}
+
+/** When the transition that wrote the effect happened: the case event at that revision. */
+async function occurredAt(db: Database, effect: { caseId: string; referralId: string | null; revision: number }, fallback: Date) {
+  const [event] = await db
+    .select({ at: caseEvents.at })
+    .from(caseEvents)
+    .where(
+      and(
+        eq(caseEvents.caseId, effect.caseId),
+        effect.referralId ? eq(caseEvents.referralId, effect.referralId) : isNull(caseEvents.referralId),
+        eq(caseEvents.revision, effect.revision),
+      ),
+    );
+  return event?.at ?? fallback;
+}
+
+/**
+ * Effects that tell agents something happened. The outbox row id (the job id) is the cause in every mail's
+ * idempotency key, so a re-delivered job never mails anyone twice.
+ */
+export function createMailJobHandlers(
+  deps: MailJobDeps,
+): Pick<JobHandlers, 'effect.notifyCaseAssigned' | 'effect.notifyDeadlinePassed' | 'effect.remindPartner' | 'effect.escalateToSenderSupervisor'> {
+  const caseUrl = (caseId: string) => `${deps.publicUrl}/cases/${caseId}`;
+  return {
+    'effect.notifyCaseAssigned': async (effect, job) => {
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'case-assigned',
+        caseId: effect.caseId,
+        data: { caseUrl: caseUrl(effect.caseId), assignedAt: await occurredAt(deps.db, effect, deps.now()) },
+        recipients: await activeAgent(deps.db, effect.params.agentId),
+      });
+    },
+    'effect.notifyDeadlinePassed': async (effect, job) => {
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'deadline-passed',
+        caseId: effect.caseId,
+        data: { caseUrl: caseUrl(effect.caseId), stage: effect.params.stage, passedAt: await occurredAt(deps.db, effect, deps.now()) },
+        recipients: await caseFollowers(deps.db, effect.caseId),
+      });
+    },
+    'effect.remindPartner': async (effect, job) => {
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'referral-reminder',
+        caseId: effect.caseId,
+        data: { caseUrl: caseUrl(effect.caseId), remindedAt: await occurredAt(deps.db, effect, deps.now()) },
+        recipients: await referralRecipientPartners(deps.db, effect.referralId),
+      });
+    },
+    'effect.escalateToSenderSupervisor': async (effect, job) => {
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'referral-escalation',
+        caseId: effect.caseId,
+        data: { caseUrl: caseUrl(effect.caseId), escalatedAt: await occurredAt(deps.db, effect, deps.now()) },
+        recipients: await referralSenderSupervisors(deps.db, effect.referralId),
+      });
+    },
+  };
+}

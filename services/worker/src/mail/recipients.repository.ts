@@ -1,0 +1,49 @@
+import { type Database, type MembershipRole, agents, cases, memberships, referrals } from '@parcours/db';
+import { and, eq, sql } from 'drizzle-orm';
+import type { MailRecipient } from './agent-mail.ts';
+
+const recipientColumns = { agentId: agents.id, email: agents.email };
+
+/** Active agents of an organisation holding at least one of the roles. */
+async function agentsWithRole(db: Database, organisationId: string, roles: MembershipRole[]): Promise<MailRecipient[]> {
+  return db
+    .selectDistinct(recipientColumns)
+    .from(memberships)
+    .innerJoin(agents, eq(agents.id, memberships.agentId))
+    .where(
+      and(
+        eq(memberships.organisationId, organisationId),
+        eq(agents.active, true),
+        // Roles are the schema's closed vocabulary, never input: safe to inline.
+        sql`${memberships.roles} && ${sql.raw(`array[${roles.map((role) => `'${role}'`).join(', ')}]::text[]`)}`,
+      ),
+    )
+    .orderBy(agents.id);
+}
+
+export async function activeAgent(db: Database, agentId: string): Promise<MailRecipient[]> {
+  return db.select(recipientColumns).from(agents).where(and(eq(agents.id, agentId), eq(agents.active, true)));
+}
+
+/** Who follows a case: its référent agent, or failing one, the référent organisation's referents and supervisors. */
+export async function caseFollowers(db: Database, caseId: string): Promise<MailRecipient[]> {
+  const [row] = await db
+    .select({ referentAgentId: cases.referentAgentId, referentOrganisationId: cases.referentOrganisationId })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  if (!row) return [];
+  const referent = row.referentAgentId ? await activeAgent(db, row.referentAgentId) : [];
+  return referent.length > 0 ? referent : agentsWithRole(db, row.referentOrganisationId, ['referent', 'supervisor']);
+}
+
+/** The partner agents of the organisation a referral was sent to. */
+export async function referralRecipientPartners(db: Database, referralId: string): Promise<MailRecipient[]> {
+  const [row] = await db.select({ organisationId: referrals.toOrganisationId }).from(referrals).where(eq(referrals.id, referralId));
+  return row ? agentsWithRole(db, row.organisationId, ['partner']) : [];
+}
+
+/** The supervisors of the organisation that sent a referral. */
+export async function referralSenderSupervisors(db: Database, referralId: string): Promise<MailRecipient[]> {
+  const [row] = await db.select({ organisationId: referrals.fromOrganisationId }).from(referrals).where(eq(referrals.id, referralId));
+  return row ? agentsWithRole(db, row.organisationId, ['supervisor']) : [];
+}

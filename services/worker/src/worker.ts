@@ -1,0 +1,125 @@
+import type { Database } from '@parcours/db';
+import { type EngineClock, outboxJobNames, systemClock } from '@parcours/engine';
+import type { Logger } from '@parcours/observability';
+import { type JobName, type RetryPolicy, assertCatalogComplete, jobCatalog } from './jobs/job-catalog.ts';
+import { type JobHandlers, createJobProcessor } from './jobs/job-processor.ts';
+import { createJobQueue } from './jobs/job-queue.ts';
+import { createMailJobHandlers } from './jobs/mail.jobs.ts';
+import { createTimerJobHandlers } from './jobs/timer.jobs.ts';
+import { createMailRenderer } from './mail/mail.templates.ts';
+import { type MailConfig, type MailTransport, createMailTransport } from './mail/mail.transport.ts';
+import { redeliverRecentOutbox, relayOutboxBatch } from './outbox.relay.ts';
+import { createPeriodicTask } from './periodic-task.ts';
+import { createBullmqRunner } from './runners/bullmq.runner.ts';
+import { createInProcessRunner } from './runners/in-process.runner.ts';
+import type { JobRunner } from './runners/job-runner.ts';
+import { sweepTimers } from './timer.sweep.ts';
+
+export interface WorkerDeps {
+  /** Owned by the caller, who closes it after stop(). */
+  db: Database;
+  logger: Logger;
+  /** BullMQ on this Redis; without it, jobs run in this process (the embedded default). */
+  redisUrl?: string | null;
+  /** Where mail goes: a configuration (SMTP URL or capture folder), or a ready transport. */
+  mail: MailConfig | MailTransport;
+  /** Base URL of the app; mails link to `${publicUrl}/cases/<id>`. */
+  publicUrl: string;
+  /** Domain time, for deadlines. The outbox is judged on the database's own clock. */
+  clock?: EngineClock;
+  relayIntervalMs?: number;
+  sweepIntervalMs?: number;
+  /** BullMQ key prefix: one per deployment sharing a Redis (one per test file). */
+  queuePrefix?: string;
+  /** Replaces every job's first retry delay (tests); the catalog's attempts still apply. */
+  retryDelayMs?: number;
+}
+
+export interface ParcoursWorker {
+  readonly runner: JobRunner['kind'];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+// The in-process queue dies with its process; rows dispatched this recently are relayed again at start.
+// It covers the longest retry span of the catalog (mail: about ten minutes) with room to spare.
+const inProcessRedeliveryWindowMs = 60 * 60 * 1000;
+
+/**
+ * The worker: relays the outbox onto a job runner, runs the catalogued handlers, and sweeps timers. It
+ * does not listen on anything; `start()` and `stop()` are all there is.
+ */
+export function createWorker(deps: WorkerDeps): ParcoursWorker {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger;
+  const relayIntervalMs = deps.relayIntervalMs ?? 1_000;
+  const sweepIntervalMs = deps.sweepIntervalMs ?? 60_000;
+  const retryPolicyOf = (name: JobName): RetryPolicy => {
+    const policy = jobCatalog[name].retry;
+    return deps.retryDelayMs === undefined ? policy : { ...policy, backoff: { ...policy.backoff, delayMs: deps.retryDelayMs } };
+  };
+
+  const runner = deps.redisUrl
+    ? createBullmqRunner({ redisUrl: deps.redisUrl, logger, prefix: deps.queuePrefix })
+    : createInProcessRunner({ logger });
+  const jobs = createJobQueue(runner, retryPolicyOf);
+  const ownsTransport = !('send' in deps.mail);
+  const transport = 'send' in deps.mail ? deps.mail : createMailTransport(deps.mail);
+  const handlers: JobHandlers = {
+    ...createTimerJobHandlers({ db: deps.db, jobs, clock, logger }),
+    ...createMailJobHandlers({
+      db: deps.db,
+      logger,
+      renderer: createMailRenderer(),
+      transport,
+      now: () => clock.now(),
+      publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    }),
+  };
+  // Boot check: a job without a handler, or an engine job the catalog does not know, stops us here.
+  assertCatalogComplete(Object.keys(handlers), outboxJobNames());
+  const processor = createJobProcessor({ db: deps.db, logger, handlers, retryPolicyOf, now: () => clock.now() });
+
+  const batchSize = 20;
+  const relay = createPeriodicTask(
+    'outbox-relay',
+    relayIntervalMs,
+    async () => (await relayOutboxBatch({ db: deps.db, jobs, logger, batchSize })) === batchSize,
+    logger,
+  );
+  const sweep = createPeriodicTask(
+    'timer-sweep',
+    sweepIntervalMs,
+    async () => {
+      await sweepTimers({ db: deps.db, jobs, clock, logger, lookAheadMs: 2 * sweepIntervalMs });
+    },
+    logger,
+  );
+
+  return {
+    runner: runner.kind,
+    async start() {
+      await runner.start(processor);
+      if (runner.kind === 'in-process') {
+        const redelivered = await redeliverRecentOutbox(deps.db, inProcessRedeliveryWindowMs);
+        if (redelivered > 0) logger.info({ redelivered }, 'recent outbox rows relayed again');
+      }
+      relay.start();
+      sweep.start();
+      logger.info({ runner: runner.kind, relayIntervalMs, sweepIntervalMs }, 'worker started');
+    },
+    async stop() {
+      // 1. Stop claiming: no outbox row is taken and no timer swept from here on.
+      await relay.stop();
+      await sweep.stop();
+      // 2. Finish or release jobs: running ones finish; BullMQ keeps the waiting ones in Redis, the
+      //    in-process runner drops them (the sweep and the redelivery at start bring them back).
+      await runner.stop();
+      // 3. Close queues and their Redis connections.
+      await runner.close();
+      // 4. Close the mail transport we opened. The database is the caller's to close, last.
+      if (ownsTransport) await transport.close();
+      logger.info('worker stopped');
+    },
+  };
+}
