@@ -25,6 +25,7 @@ import {
   defaultDelayWorkingDays,
   journeyAgentEventSchema,
   journeyEventForReferral,
+  machineRegistry,
   referralEventSchema,
   sendableEventTypes,
   startMachine,
@@ -38,7 +39,19 @@ import { addWorkingDays } from './working-days.ts';
 export const engineJobNames = {
   timerArmed: 'timer.armed',
   timerCancelled: 'timer.cancelled',
+  /** Written by the engine itself (opening, assignment), not by a machine action. */
+  caseAssigned: 'effect.notifyCaseAssigned',
 } as const;
+
+/**
+ * Every job name the engine may write to the outbox: its own, and each `effect.*` action of every
+ * released machine. The worker refuses to start unless its catalog covers all of them.
+ */
+export function outboxJobNames(): string[] {
+  const machines = Object.values(machineRegistry).flatMap((versions) => Object.values(versions));
+  const effects = machines.flatMap((machine) => Object.keys(machine.implementations.actions).filter((name) => name.startsWith('effect.')));
+  return [...new Set([...Object.values(engineJobNames), ...effects])].sort();
+}
 
 export interface EngineClock {
   now(): Date;
@@ -345,7 +358,7 @@ export async function openCase(db: Database, input: OpenCaseInput, call: EngineC
     const referentAgentId = data.referentAgentId;
     const opening =
       referentAgentId && referentAgentId !== call.actor.id
-        ? { ...outcome, effects: [...outcome.effects, { type: 'effect.notifyCaseAssigned', params: { agentId: referentAgentId } }] }
+        ? { ...outcome, effects: [...outcome.effects, { type: engineJobNames.caseAssigned, params: { agentId: referentAgentId } }] }
         : outcome;
     await recordStep(
       tx,
@@ -592,7 +605,7 @@ export async function assignReferent(db: Database, input: AssignReferentInput, c
     const statePath = statePathFromRow(locked.case.stateValue);
     const effects =
       data.referentAgentId && data.referentAgentId !== call.actor.id
-        ? [{ type: 'effect.notifyCaseAssigned', params: { agentId: data.referentAgentId } }]
+        ? [{ type: engineJobNames.caseAssigned, params: { agentId: data.referentAgentId } }]
         : [];
     await recordStep(
       tx,

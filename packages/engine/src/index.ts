@@ -10,6 +10,7 @@ export {
   getReferralView,
   listDueTimers,
   openCase,
+  outboxJobNames,
   openCaseInputSchema,
   sendCaseEvent,
   sendReferralEvent,

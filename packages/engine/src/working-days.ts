@@ -1,3 +1,5 @@
+/// <reference path="./jours-feries.d.ts" />
+// So that services type-checking the engine through its sources see the declaration too.
 import joursFeries from '@socialgouv/jours-feries';
 
 /** Deadlines are counted in the time zone of the institutions, whatever the server's. */
