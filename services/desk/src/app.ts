@@ -1,0 +1,127 @@
+import type { Database } from '@parcours/db';
+import { type EngineClock, systemClock } from '@parcours/engine';
+import type { Logger } from '@parcours/observability';
+import { csrfSync } from 'csrf-sync';
+import express, { type Express, type RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import session from 'express-session';
+import { authRoutes, sessionCookieName } from './auth/auth.routes.ts';
+import { DatabaseSessionStore } from './auth/database-session.store.ts';
+import { createPassport } from './auth/log-in.ts';
+import {
+  getCaseRoute,
+  getCaseTimelineRoute,
+  listCasesRoute,
+  openCaseRoute,
+  sendCaseEventRoute,
+} from './cases/cases.routes.ts';
+import { AppError } from './errors/app-error.ts';
+import { notFoundHandler, problemHandler, sendProblem } from './errors/problem.ts';
+import { healthRoute } from './health/health.routes.ts';
+import { exposeRequestId, requestLogging } from './http/request-logging.ts';
+import { rejectForeignOrigins, requireJsonBody } from './http/same-origin.ts';
+import { openApiRoute } from './openapi/openapi.routes.ts';
+import { type AnyRoute, mountRoutes } from './openapi/route-registry.ts';
+import { createPersonRoute, searchPersonsRoute } from './persons/persons.routes.ts';
+
+export interface AppDependencies {
+  db: Database;
+  logger: Logger;
+  /** Signs the session cookie. At least 32 characters. */
+  sessionSecret: string;
+  clock?: EngineClock;
+  /** Secure cookies: only behind HTTPS, or login would not work on http://localhost. */
+  cookieSecure?: boolean;
+  /** Origins besides the app's own allowed to write (e.g. the public URL behind a proxy). */
+  allowedOrigins?: readonly string[];
+  /** Express `trust proxy`, so protocol and client IP are read from the proxy's headers. */
+  trustProxy?: boolean | number | string;
+  /** Failed logins allowed per client IP and e-mail per window. */
+  loginAttempts?: { limit: number; windowMs: number };
+  /** Request body limit. */
+  bodyLimit?: string;
+}
+
+const workingDayMs = 10 * 60 * 60 * 1000;
+
+/**
+ * The desk: an Express app that never listens, so tests drive it with supertest and the embedded
+ * launcher mounts it beside the worker. Middleware order matters and reads top to bottom: identify
+ * the request, refuse foreign writes, parse, load the session, protect forms, route, answer errors.
+ */
+export function createApp(deps: AppDependencies): Express {
+  const clock = deps.clock ?? systemClock;
+  const bodyLimit = deps.bodyLimit ?? '100kb';
+  const app = express();
+  app.disable('x-powered-by');
+  // ETags are the case revision, set by the routes themselves; Express's body hashes would mislead.
+  app.set('etag', false);
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+
+  app.use(requestLogging(deps.logger), exposeRequestId, securityHeaders);
+  app.use(rejectForeignOrigins(deps.allowedOrigins ?? []));
+  app.use('/api', requireJsonBody);
+  app.use(express.json({ limit: bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
+
+  app.use(
+    session({
+      name: sessionCookieName,
+      secret: deps.sessionSecret,
+      store: new DatabaseSessionStore(deps.db),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.cookieSecure ?? false, maxAge: workingDayMs },
+    }),
+  );
+  const passport = createPassport(deps.db);
+  app.use(passport.initialize());
+
+  // Forms (the HTML pages) carry a synchronizer token kept in the session; the JSON API relies on
+  // the Origin check and on accepting JSON only, which a cross-site form cannot send.
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => req.get('x-csrf-token') ?? (req.body as { _csrf?: string } | undefined)?._csrf,
+    skipCsrfProtection: (req) => req.path.startsWith('/api/') || req.path === '/health',
+  });
+  app.use((req, res, next) =>
+    csrf.csrfSynchronisedProtection(req, res, (error?: unknown) =>
+      next(error ? new AppError('csrf_token_invalid', 'Le formulaire a expiré. Rechargez la page et recommencez.') : undefined),
+    ),
+  );
+
+  const loginAttempts = deps.loginAttempts ?? { limit: 10, windowMs: 15 * 60 * 1000 };
+  // In memory: one process holds the count. Behind several desk processes, a shared store is needed.
+  const loginRateLimit = rateLimit({
+    windowMs: loginAttempts.windowMs,
+    limit: loginAttempts.limit,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+    handler: (_req, res) =>
+      sendProblem(res, new AppError('too_many_requests', 'Trop de tentatives de connexion. Réessayez dans quelques minutes.')),
+  });
+
+  const routes: AnyRoute[] = [
+    healthRoute,
+    ...authRoutes({ passport, loginRateLimit, csrf }),
+    createPersonRoute,
+    searchPersonsRoute,
+    openCaseRoute,
+    listCasesRoute,
+    getCaseRoute,
+    sendCaseEventRoute,
+    getCaseTimelineRoute,
+  ];
+  routes.push(openApiRoute(() => routes));
+  mountRoutes(app, routes, { db: deps.db, clock });
+
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin' });
+  next();
+};

@@ -1,0 +1,35 @@
+import { type Executor, auditEvents } from '@parcours/db';
+import type { ActingAgent } from '../policy/access-policy.ts';
+
+export type AuditOutcome = 'allowed' | 'denied';
+
+export interface AuditEntry {
+  action: string;
+  subjectKind: 'case' | 'person' | 'route';
+  /** Ids only: never a name or free text. */
+  subjectIds: string[];
+  outcome: AuditOutcome;
+}
+
+/**
+ * Appends one audit row in the caller's transaction, so the row exists if and only if the read it
+ * records happened (or was refused).
+ */
+export async function recordAudit(
+  tx: Executor,
+  agent: Pick<ActingAgent, 'agentId' | 'organisationId'>,
+  entry: AuditEntry,
+  call: { requestId: string; at: Date },
+): Promise<void> {
+  await tx.insert(auditEvents).values({
+    at: call.at,
+    actorKind: 'agent',
+    actorId: agent.agentId,
+    organisationId: agent.organisationId,
+    action: entry.action,
+    subjectKind: entry.subjectKind,
+    subjectIds: entry.subjectIds,
+    outcome: entry.outcome,
+    requestId: call.requestId,
+  });
+}

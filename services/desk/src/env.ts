@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/** The desk's environment, parsed once at boot; a missing or malformed variable stops the start. */
+export const deskEnvSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Signs session cookies; rotate it to end every session. */
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters'),
+  /** true behind HTTPS only: a Secure cookie is never sent over plain http://localhost. */
+  COOKIE_SECURE: booleanFlag.default(false),
+  /** Comma-separated origins allowed to write besides the app's own, e.g. https://parcours.example.fr */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** Hops of reverse proxies to trust for the client IP and protocol. */
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type DeskEnv = z.infer<typeof deskEnvSchema>;
+
+/** Parses the environment or explains, one line per variable, what is wrong. */
+export function parseDeskEnv(env: NodeJS.ProcessEnv = process.env): DeskEnv {
+  const parsed = deskEnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid desk environment:\n${lines.join('\n')}`);
+}

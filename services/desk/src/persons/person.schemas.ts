@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const name = (max: number) => z.string().trim().min(1).max(max);
+const inseeCommuneCode = z.string().regex(/^(?:\d{5}|2[AB]\d{3})$/, 'Code commune INSEE attendu (5 caractères)');
+const birthDate = z.iso.date().refine((value) => value <= new Date().toISOString().slice(0, 10), 'La date de naissance est dans le futur');
+
+export const createPersonBody = z.strictObject({
+  familyName: name(100),
+  givenNames: name(200),
+  birthName: name(100).optional(),
+  birthDate: birthDate.optional(),
+  communeInsee: inseeCommuneCode.optional(),
+  phone: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'Numéro de téléphone invalide').optional(),
+  email: z.email().max(254).optional(),
+});
+export type CreatePersonBody = z.infer<typeof createPersonBody>;
+
+export const person = z.object({
+  id: z.uuid(),
+  familyName: z.string(),
+  givenNames: z.string(),
+  birthName: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  communeInsee: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type Person = z.infer<typeof person>;
+
+export const searchPersonsBody = z.strictObject({
+  familyName: name(100),
+  givenNames: name(200).optional(),
+  birthDate: z.iso.date().optional(),
+  communeInsee: inseeCommuneCode.optional(),
+});
+export type SearchPersonsBody = z.infer<typeof searchPersonsBody>;
+
+export const matchReasons = ['family_name', 'family_name_close', 'birth_name', 'given_names', 'first_given_name', 'birth_date', 'commune'] as const;
+export type MatchReason = (typeof matchReasons)[number];
+
+export const duplicateCandidate = z.object({
+  person,
+  /** 0–100: how likely this is the same person. */
+  score: z.number().int().min(0).max(100),
+  reasons: z.array(z.enum(matchReasons)),
+});
+export type DuplicateCandidate = z.infer<typeof duplicateCandidate>;
+
+export const searchPersonsResult = z.object({ candidates: z.array(duplicateCandidate) });
