@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestDatabase, availableBackends, createTestDatabase } from '@parcours/testing';
+import { availableBackends, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, organisations, rowsOf, territories, withActor } from '../src/index.ts';
@@ -25,11 +25,15 @@ describe.each(availableBackends())('db on %s', (backend) => {
     const organisationId = '11111111-1111-4111-8111-111111111111';
     const inside = await withActor(database.db, { kind: 'agent', id: 'a1', organisationId }, async (tx) =>
       rowsOf<{ org: string; kind: string }>(
-        await tx.execute(sql`select current_setting('parcours.organisation_id', true) as org, current_setting('parcours.actor_kind', true) as kind`),
+        await tx.execute(
+          sql`select current_setting('parcours.organisation_id', true) as org, current_setting('parcours.actor_kind', true) as kind`,
+        ),
       ),
     );
     expect(inside[0]).toEqual({ org: organisationId, kind: 'agent' });
-    const outside = rowsOf<{ org: string | null }>(await database.db.execute(sql`select current_setting('parcours.organisation_id', true) as org`));
+    const outside = rowsOf<{ org: string | null }>(
+      await database.db.execute(sql`select current_setting('parcours.organisation_id', true) as org`),
+    );
     expect(outside[0]?.org ?? '').toBe('');
   });
 
@@ -46,7 +50,9 @@ describe.each(availableBackends())('db on %s', (backend) => {
   it('when a value is outside a closed vocabulary, then the database refuses it', async () => {
     await database.db.insert(territories).values({ id: 'vocab', name: 'Test', departementCode: '05' });
     await expect(database.db.insert(organisations).values({ territoryId: 'vocab', name: 'X', kind: 'bank' })).rejects.toThrow();
-    await expect(database.db.insert(organisations).values({ territoryId: 'vocab', name: 'X', kind: 'caf', siret: '123' })).rejects.toThrow();
+    await expect(
+      database.db.insert(organisations).values({ territoryId: 'vocab', name: 'X', kind: 'caf', siret: '123' }),
+    ).rejects.toThrow();
     await database.db.insert(organisations).values({ territoryId: 'vocab', name: 'X', kind: 'caf', siret: '12345678901234' });
   });
 });

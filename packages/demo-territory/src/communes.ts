@@ -45,7 +45,11 @@ export function bassinsDeVieOf(departementCode: string): BassinDeVie[] {
   const codes = new Set(communesOf(departementCode).map((commune) => commune.code));
   return allEpci
     .filter((epci) => epci.membres.some((member) => codes.has(member.code)))
-    .map((epci) => ({ code: epci.code, name: epci.nom, communes: epci.membres.map((member) => member.code).filter((code) => codes.has(code)) }));
+    .map((epci) => ({
+      code: epci.code,
+      name: epci.nom,
+      communes: epci.membres.map((member) => member.code).filter((code) => codes.has(code)),
+    }));
 }
 
 export function communeName(code: string): string | null {

@@ -1,4 +1,14 @@
-import { type Database, type MembershipRole, type OrganisationKind, agents, memberships, organisations, personIdentities, persons, territories } from '@parcours/db';
+import {
+  agents,
+  type Database,
+  type MembershipRole,
+  memberships,
+  type OrganisationKind,
+  organisations,
+  personIdentities,
+  persons,
+  territories,
+} from '@parcours/db';
 import { openCase, sendCaseEvent } from '@parcours/engine';
 import { defaultDelayWorkingDays } from '@parcours/journey';
 import { hash } from 'argon2';
@@ -25,16 +35,31 @@ const briancon = '05023';
 const laragneArea = ['05103', '05173', '05073', '05053', '05178', '05078', '05166', '05097'];
 
 const demoOrganisations: DemoOrganisation[] = [
-  { key: 'fs-laragne', name: 'France Services de Laragne-Montéglin', kind: 'france_services', communes: [laragne, ...laragneArea] },
+  {
+    key: 'fs-laragne',
+    name: 'France Services de Laragne-Montéglin',
+    kind: 'france_services',
+    communes: [laragne, ...laragneArea],
+  },
   { key: 'ccas-gap', name: 'CCAS de Gap', kind: 'ccas', communes: [gap] },
   { key: 'caf', name: 'CAF des Hautes-Alpes', kind: 'caf', communes: null },
   { key: 'msa', name: 'MSA Alpes-Vaucluse — agence de Gap', kind: 'msa', communes: null },
   { key: 'cpam', name: 'CPAM des Hautes-Alpes', kind: 'cpam', communes: null },
   { key: 'france-travail', name: 'France Travail — agence de Gap', kind: 'france_travail', communes: null },
   { key: 'mission-locale', name: 'Mission locale jeunes des Hautes-Alpes', kind: 'mission_locale', communes: null },
-  { key: 'departement', name: 'Département des Hautes-Alpes — service social départemental', kind: 'departement_social_service', communes: null },
+  {
+    key: 'departement',
+    name: 'Département des Hautes-Alpes — service social départemental',
+    kind: 'departement_social_service',
+    communes: null,
+  },
   { key: 'dac', name: 'DAC des Hautes-Alpes (dispositif d’appui à la coordination)', kind: 'dac', communes: null },
-  { key: 'association', name: 'Association Entraide Buëch-Durance', kind: 'association', communes: [laragne, ...laragneArea, gap] },
+  {
+    key: 'association',
+    name: 'Association Entraide Buëch-Durance',
+    kind: 'association',
+    communes: [laragne, ...laragneArea, gap],
+  },
   { key: 'pad-briancon', name: 'Point-justice de Briançon', kind: 'other', communes: [briancon], usesParcours: false },
 ];
 
@@ -45,14 +70,46 @@ export interface DemoLogin {
 }
 
 export const demoLogins: DemoLogin[] = [
-  { email: 'accueil.laragne@demo.parcours.test', displayName: 'Inès Accueil (France Services)', organisations: [{ key: 'fs-laragne', roles: ['reception', 'referent'] }] },
-  { email: 'referente.ccas@demo.parcours.test', displayName: 'Rose Référente (CCAS de Gap)', organisations: [{ key: 'ccas-gap', roles: ['reception', 'referent'] }] },
-  { email: 'partenaire.caf@demo.parcours.test', displayName: 'Paul Partenaire (CAF)', organisations: [{ key: 'caf', roles: ['partner'] }] },
-  { email: 'partenaire.france-travail@demo.parcours.test', displayName: 'Fatou Partenaire (France Travail)', organisations: [{ key: 'france-travail', roles: ['partner'] }] },
-  { email: 'gestion-cas.dac@demo.parcours.test', displayName: 'Gaël Gestionnaire de cas (DAC)', organisations: [{ key: 'dac', roles: ['referent', 'partner'] }] },
-  { email: 'superviseure@demo.parcours.test', displayName: 'Sophie Superviseure (Département)', organisations: [{ key: 'departement', roles: ['supervisor', 'reception', 'referent'] }] },
-  { email: 'admin@demo.parcours.test', displayName: 'Adam Administrateur (Département)', organisations: [{ key: 'departement', roles: ['admin'] }] },
-  { email: 'auditrice@demo.parcours.test', displayName: 'Aude Auditrice (Département)', organisations: [{ key: 'departement', roles: ['auditor'] }] },
+  {
+    email: 'accueil.laragne@demo.parcours.test',
+    displayName: 'Inès Accueil (France Services)',
+    organisations: [{ key: 'fs-laragne', roles: ['reception', 'referent'] }],
+  },
+  {
+    email: 'referente.ccas@demo.parcours.test',
+    displayName: 'Rose Référente (CCAS de Gap)',
+    organisations: [{ key: 'ccas-gap', roles: ['reception', 'referent'] }],
+  },
+  {
+    email: 'partenaire.caf@demo.parcours.test',
+    displayName: 'Paul Partenaire (CAF)',
+    organisations: [{ key: 'caf', roles: ['partner'] }],
+  },
+  {
+    email: 'partenaire.france-travail@demo.parcours.test',
+    displayName: 'Fatou Partenaire (France Travail)',
+    organisations: [{ key: 'france-travail', roles: ['partner'] }],
+  },
+  {
+    email: 'gestion-cas.dac@demo.parcours.test',
+    displayName: 'Gaël Gestionnaire de cas (DAC)',
+    organisations: [{ key: 'dac', roles: ['referent', 'partner'] }],
+  },
+  {
+    email: 'superviseure@demo.parcours.test',
+    displayName: 'Sophie Superviseure (Département)',
+    organisations: [{ key: 'departement', roles: ['supervisor', 'reception', 'referent'] }],
+  },
+  {
+    email: 'admin@demo.parcours.test',
+    displayName: 'Adam Administrateur (Département)',
+    organisations: [{ key: 'departement', roles: ['admin'] }],
+  },
+  {
+    email: 'auditrice@demo.parcours.test',
+    displayName: 'Aude Auditrice (Département)',
+    organisations: [{ key: 'departement', roles: ['auditor'] }],
+  },
   {
     email: 'polyvalent@demo.parcours.test',
     displayName: 'Pierre Polyvalent (France Services et CCAS)',
@@ -77,7 +134,10 @@ export interface SeedResult {
 export async function seedDemoTerritory(db: Database, options: { now?: Date } = {}): Promise<SeedResult> {
   const [existing] = await db.select({ id: territories.id }).from(territories).where(eq(territories.id, demoTerritoryId));
   if (existing) {
-    const rows = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(eq(organisations.territoryId, demoTerritoryId));
+    const rows = await db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(eq(organisations.territoryId, demoTerritoryId));
     const organisationIds = Object.fromEntries(
       demoOrganisations.flatMap((organisation) => {
         const row = rows.find((candidate) => candidate.name === organisation.name);
@@ -130,17 +190,44 @@ export async function seedDemoTerritory(db: Database, options: { now?: Date } = 
 }
 
 const demoPersons = [
-  { familyName: 'Durand', givenNames: 'Léa', birthDate: '1987-05-14', communeInsee: laragne, request: 'Je viens d’être licenciée et je ne sais pas à quelles aides j’ai droit.', steps: ['START_ASSESSMENT'] },
-  { familyName: 'Moreau', givenNames: 'Jean', birthDate: '1941-11-02', communeInsee: laragne, request: 'Ma femme ne peut plus rester seule à la maison, je suis épuisé.', steps: ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT'] },
-  { familyName: 'Benali', givenNames: 'Yasmine', birthDate: '2003-02-27', communeInsee: laragne, request: 'Je cherche un logement et un travail.', steps: [] },
+  {
+    familyName: 'Durand',
+    givenNames: 'Léa',
+    birthDate: '1987-05-14',
+    communeInsee: laragne,
+    request: 'Je viens d’être licenciée et je ne sais pas à quelles aides j’ai droit.',
+    steps: ['START_ASSESSMENT'],
+  },
+  {
+    familyName: 'Moreau',
+    givenNames: 'Jean',
+    birthDate: '1941-11-02',
+    communeInsee: laragne,
+    request: 'Ma femme ne peut plus rester seule à la maison, je suis épuisé.',
+    steps: ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT'],
+  },
+  {
+    familyName: 'Benali',
+    givenNames: 'Yasmine',
+    birthDate: '2003-02-27',
+    communeInsee: laragne,
+    request: 'Je cherche un logement et un travail.',
+    steps: [],
+  },
 ] as const;
 
 async function seedDemoCases(db: Database, organisationIds: Record<string, string>, now: Date): Promise<void> {
-  const [reception] = await db.select({ id: agents.id }).from(agents).where(eq(agents.email, 'accueil.laragne@demo.parcours.test'));
+  const [reception] = await db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(eq(agents.email, 'accueil.laragne@demo.parcours.test'));
   const entryOrganisationId = organisationIds['fs-laragne'] as string;
   const actor = { kind: 'agent' as const, id: reception?.id ?? null, organisationId: entryOrganisationId };
   for (const demo of demoPersons) {
-    const [person] = await db.insert(persons).values({ createdByOrganisationId: entryOrganisationId, lastContactAt: now }).returning({ id: persons.id });
+    const [person] = await db
+      .insert(persons)
+      .values({ createdByOrganisationId: entryOrganisationId, lastContactAt: now })
+      .returning({ id: persons.id });
     const personId = person?.id as string;
     await db.insert(personIdentities).values({
       personId,
@@ -148,7 +235,10 @@ async function seedDemoCases(db: Database, organisationIds: Record<string, strin
       givenNames: demo.givenNames,
       birthDate: demo.birthDate,
       communeInsee: demo.communeInsee,
-      searchKey: `${demo.familyName} ${demo.givenNames}`.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase(),
+      searchKey: `${demo.familyName} ${demo.givenNames}`
+        .normalize('NFD')
+        .replace(/\p{Diacritic}/gu, '')
+        .toLowerCase(),
     });
     let view = await openCase(
       db,
@@ -163,7 +253,11 @@ async function seedDemoCases(db: Database, organisationIds: Record<string, strin
       { actor, clock: { now: () => now } },
     );
     for (const type of demo.steps) {
-      view = await sendCaseEvent(db, { caseId: view.id, event: { type }, expectedRevision: view.revision }, { actor, clock: { now: () => now } });
+      view = await sendCaseEvent(
+        db,
+        { caseId: view.id, event: { type }, expectedRevision: view.revision },
+        { actor, clock: { now: () => now } },
+      );
     }
   }
 }

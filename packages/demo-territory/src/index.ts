@@ -1,2 +1,9 @@
-export { bassinsDeVieOf, communeName, communesOf, type BassinDeVie, type Commune } from './communes.ts';
-export { demoLogins, demoPassword, demoTerritoryId, seedDemoTerritory, type DemoLogin, type SeedResult } from './demo-territory.ts';
+export { type BassinDeVie, bassinsDeVieOf, type Commune, communeName, communesOf } from './communes.ts';
+export {
+  type DemoLogin,
+  demoLogins,
+  demoPassword,
+  demoTerritoryId,
+  type SeedResult,
+  seedDemoTerritory,
+} from './demo-territory.ts';

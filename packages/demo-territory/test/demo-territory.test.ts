@@ -1,5 +1,5 @@
 import { agents, cases, memberships, organisations, territories } from '@parcours/db';
-import { type TestDatabase, createTestDatabase } from '@parcours/testing';
+import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { verify } from 'argon2';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,13 +32,32 @@ describe('demo territory', () => {
     const partnerRows = await database.db.select().from(organisations).where(eq(organisations.territoryId, demoTerritoryId));
     expect(partnerRows.length).toBeGreaterThanOrEqual(10);
     expect(new Set(partnerRows.map((row) => row.kind))).toEqual(
-      new Set(['france_services', 'ccas', 'caf', 'msa', 'cpam', 'france_travail', 'mission_locale', 'departement_social_service', 'dac', 'association', 'other']),
+      new Set([
+        'france_services',
+        'ccas',
+        'caf',
+        'msa',
+        'cpam',
+        'france_travail',
+        'mission_locale',
+        'departement_social_service',
+        'dac',
+        'association',
+        'other',
+      ]),
     );
     const territoryCommunes = new Set(territory?.communes);
-    expect(partnerRows.every((row) => row.communesServed.length > 0 && row.communesServed.every((code) => territoryCommunes.has(code)))).toBe(true);
+    expect(
+      partnerRows.every(
+        (row) => row.communesServed.length > 0 && row.communesServed.every((code) => territoryCommunes.has(code)),
+      ),
+    ).toBe(true);
     const roles = new Set((await database.db.select().from(memberships)).flatMap((row) => row.roles));
     expect(roles).toEqual(new Set(['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor']));
-    const [agent] = await database.db.select().from(agents).where(eq(agents.email, demoLogins[0]?.email as string));
+    const [agent] = await database.db
+      .select()
+      .from(agents)
+      .where(eq(agents.email, demoLogins[0]?.email as string));
     expect(await verify(agent?.passwordHash as string, demoPassword)).toBe(true);
     const stages = (await database.db.select({ stage: cases.stage }).from(cases)).map((row) => row.stage).sort();
     expect(stages).toEqual(['assessment', 'orientation', 'reception']);

@@ -1,34 +1,34 @@
 import {
   type Actor,
-  type Database,
-  type Transaction,
   auditEvents,
   caseEvents,
   caseMembers,
-  caseTimers,
   cases,
+  caseTimers,
+  type Database,
   dataCategories,
   outbox,
   receptionChannels,
   referralPurposes,
   referrals,
+  type Transaction,
   territories,
   withActor,
 } from '@parcours/db';
 import {
-  type EventObject,
-  type MachineKind,
-  type TransitionOutcome,
   allowedEventsOf,
   applyTransition,
   currentMachineVersion,
   defaultDelayWorkingDays,
+  type EventObject,
   journeyAgentEventSchema,
   journeyEventForReferral,
+  type MachineKind,
   machineRegistry,
   referralEventSchema,
   sendableEventTypes,
   startMachine,
+  type TransitionOutcome,
 } from '@parcours/journey';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -49,7 +49,9 @@ export const engineJobNames = {
  */
 export function outboxJobNames(): string[] {
   const machines = Object.values(machineRegistry).flatMap((versions) => Object.values(versions));
-  const effects = machines.flatMap((machine) => Object.keys(machine.implementations.actions).filter((name) => name.startsWith('effect.')));
+  const effects = machines.flatMap((machine) =>
+    Object.keys(machine.implementations.actions).filter((name) => name.startsWith('effect.')),
+  );
   return [...new Set([...Object.values(engineJobNames), ...effects])].sort();
 }
 
@@ -85,7 +87,9 @@ export interface ReferralView {
 type CaseRow = typeof cases.$inferSelect;
 type ReferralRow = typeof referrals.$inferSelect;
 
-function caseViewOf(row: Pick<CaseRow, 'id' | 'stage' | 'stateValue' | 'revision' | 'machineId' | 'machineVersion' | 'snapshot' | 'closedAt'>): CaseView {
+function caseViewOf(
+  row: Pick<CaseRow, 'id' | 'stage' | 'stateValue' | 'revision' | 'machineId' | 'machineVersion' | 'snapshot' | 'closedAt'>,
+): CaseView {
   return {
     id: row.id,
     stage: row.stage,
@@ -93,19 +97,31 @@ function caseViewOf(row: Pick<CaseRow, 'id' | 'stage' | 'stateValue' | 'revision
     revision: row.revision,
     machineId: row.machineId,
     machineVersion: row.machineVersion,
-    allowedEvents: allowedEventsOf('journey', row.machineVersion, row.snapshot as Record<string, unknown>, sendableEventTypes.journey),
+    allowedEvents: allowedEventsOf(
+      'journey',
+      row.machineVersion,
+      row.snapshot as Record<string, unknown>,
+      sendableEventTypes.journey,
+    ),
     closed: row.closedAt !== null,
   };
 }
 
-function referralViewOf(row: Pick<ReferralRow, 'id' | 'caseId' | 'status' | 'stateValue' | 'revision' | 'machineVersion' | 'snapshot'>): ReferralView {
+function referralViewOf(
+  row: Pick<ReferralRow, 'id' | 'caseId' | 'status' | 'stateValue' | 'revision' | 'machineVersion' | 'snapshot'>,
+): ReferralView {
   return {
     id: row.id,
     caseId: row.caseId,
     status: row.status,
     state: statePathFromRow(row.stateValue),
     revision: row.revision,
-    allowedEvents: allowedEventsOf('referral', row.machineVersion, row.snapshot as Record<string, unknown>, sendableEventTypes.referral),
+    allowedEvents: allowedEventsOf(
+      'referral',
+      row.machineVersion,
+      row.snapshot as Record<string, unknown>,
+      sendableEventTypes.referral,
+    ),
   };
 }
 
@@ -135,7 +151,13 @@ interface Subject {
 async function recordStep(
   tx: Transaction,
   subject: Subject,
-  step: { eventType: string; payload: Record<string, unknown>; fromState: string; outcome: TransitionOutcome; machineVersion: number },
+  step: {
+    eventType: string;
+    payload: Record<string, unknown>;
+    fromState: string;
+    outcome: TransitionOutcome;
+    machineVersion: number;
+  },
   actor: Actor,
   now: Date,
   requestId: string | undefined,
@@ -162,10 +184,19 @@ async function recordStep(
     const cancelled = await tx
       .update(caseTimers)
       .set({ status: 'cancelled', cancelledAt: now, updatedAt: now })
-      .where(and(eq(caseTimers.subjectId, subjectId), inArray(caseTimers.timerId, outcome.timersToCancel), eq(caseTimers.status, 'armed')))
+      .where(
+        and(
+          eq(caseTimers.subjectId, subjectId),
+          inArray(caseTimers.timerId, outcome.timersToCancel),
+          eq(caseTimers.status, 'armed'),
+        ),
+      )
       .returning({ id: caseTimers.id, armedRevision: caseTimers.armedRevision });
     for (const timer of cancelled) {
-      outboxRows.push({ jobName: engineJobNames.timerCancelled, payload: { timerRowId: timer.id, armedRevision: timer.armedRevision } });
+      outboxRows.push({
+        jobName: engineJobNames.timerCancelled,
+        payload: { timerRowId: timer.id, armedRevision: timer.armedRevision },
+      });
     }
   }
   if (outcome.timersToArm.length > 0) {
@@ -331,7 +362,10 @@ export async function openCase(db: Database, input: OpenCaseInput, call: EngineC
   const version = currentMachineVersion.journey;
   const outcome = startMachine('journey', version);
   return withActor(db, call.actor, async (tx) => {
-    const [territory] = await tx.select({ settings: territories.settings }).from(territories).where(eq(territories.id, data.territoryId));
+    const [territory] = await tx
+      .select({ settings: territories.settings })
+      .from(territories)
+      .where(eq(territories.id, data.territoryId));
     if (!territory) throw new EngineError('invalid_input', 'Territoire inconnu.');
     const [row] = await tx
       .insert(cases)
@@ -354,11 +388,16 @@ export async function openCase(db: Database, input: OpenCaseInput, call: EngineC
       })
       .returning();
     const created = row as CaseRow;
-    await tx.insert(caseMembers).values(data.members.map((member) => ({ caseId: created.id, personId: member.personId, role: member.role })));
+    await tx
+      .insert(caseMembers)
+      .values(data.members.map((member) => ({ caseId: created.id, personId: member.personId, role: member.role })));
     const referentAgentId = data.referentAgentId;
     const opening =
       referentAgentId && referentAgentId !== call.actor.id
-        ? { ...outcome, effects: [...outcome.effects, { type: engineJobNames.caseAssigned, params: { agentId: referentAgentId } }] }
+        ? {
+            ...outcome,
+            effects: [...outcome.effects, { type: engineJobNames.caseAssigned, params: { agentId: referentAgentId } }],
+          }
         : outcome;
     await recordStep(
       tx,
@@ -414,7 +453,8 @@ export type CreateReferralInput = z.infer<typeof createReferralInputSchema>;
 /** A draft referral on an open case. Sending it is a referral event (SEND). */
 export async function createReferral(db: Database, input: CreateReferralInput, call: EngineCall): Promise<ReferralView> {
   const parsed = createReferralInputSchema.safeParse(input);
-  if (!parsed.success) throw new EngineError('invalid_input', 'Données de l’orientation invalides.', { issues: parsed.error.issues });
+  if (!parsed.success)
+    throw new EngineError('invalid_input', 'Données de l’orientation invalides.', { issues: parsed.error.issues });
   const data = parsed.data;
   const now = (call.clock ?? systemClock).now();
   const version = currentMachineVersion.referral;
@@ -495,7 +535,13 @@ async function stepReferral(
   const { type, ...payload } = event;
   await recordStep(
     tx,
-    { kind: 'referral', caseId: row.caseId, referralId: row.id, revision, territorySettings: locked.lockedCase.territorySettings },
+    {
+      kind: 'referral',
+      caseId: row.caseId,
+      referralId: row.id,
+      revision,
+      territorySettings: locked.lockedCase.territorySettings,
+    },
     { eventType: type, payload, fromState: statePathFromRow(row.stateValue), outcome, machineVersion: row.machineVersion },
     actor,
     now,
@@ -547,7 +593,9 @@ export async function fireTimer(
     const [peek] = await tx.select().from(caseTimers).where(eq(caseTimers.id, input.timerRowId));
     if (!peek) return 'not_found';
     // Lock in the engine's fixed order before looking at the timer again.
-    const locked = peek.referralId ? await lockReferral(tx, peek.referralId) : { lockedCase: await lockCase(tx, peek.caseId), referral: null };
+    const locked = peek.referralId
+      ? await lockReferral(tx, peek.referralId)
+      : { lockedCase: await lockCase(tx, peek.caseId), referral: null };
     const [timer] = await tx.select().from(caseTimers).where(eq(caseTimers.id, input.timerRowId)).for('update');
     if (!timer || timer.status !== 'armed' || timer.armedRevision !== input.armedRevision) return 'stale';
     if (timer.dueAt.getTime() > now.getTime()) return 'not_due';
@@ -564,7 +612,11 @@ export async function fireTimer(
 }
 
 /** Armed timers already due: what a sweep fires when a queue lost or delayed a delivery. */
-export async function listDueTimers(db: Database, now: Date, limit = 100): Promise<Array<{ timerRowId: string; armedRevision: number }>> {
+export async function listDueTimers(
+  db: Database,
+  now: Date,
+  limit = 100,
+): Promise<Array<{ timerRowId: string; armedRevision: number }>> {
   const rows = await db
     .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision })
     .from(caseTimers)
@@ -599,7 +651,12 @@ export async function assignReferent(db: Database, input: AssignReferentInput, c
     const revision = locked.case.revision + 1;
     const [updated] = await tx
       .update(cases)
-      .set({ referentOrganisationId: data.referentOrganisationId, referentAgentId: data.referentAgentId, revision, updatedAt: now })
+      .set({
+        referentOrganisationId: data.referentOrganisationId,
+        referentAgentId: data.referentAgentId,
+        revision,
+        updatedAt: now,
+      })
       .where(eq(cases.id, data.caseId))
       .returning();
     const statePath = statePathFromRow(locked.case.stateValue);

@@ -1,4 +1,5 @@
 /// <reference path="./jours-feries.d.ts" />
+/// <reference path="./jours-feries.d.ts" />
 // So that services type-checking the engine through its sources see the declaration too.
 import joursFeries from '@socialgouv/jours-feries';
 
@@ -71,7 +72,8 @@ export function isWorkingDay(isoDate: string): boolean {
  * Paris wall-clock time. Zero working days is `from` itself.
  */
 export function addWorkingDays(from: Date, workingDays: number): Date {
-  if (!Number.isInteger(workingDays) || workingDays < 0) throw new RangeError(`workingDays must be a whole number ≥ 0, got ${workingDays}`);
+  if (!Number.isInteger(workingDays) || workingDays < 0)
+    throw new RangeError(`workingDays must be a whole number ≥ 0, got ${workingDays}`);
   const wall = wallClockOf(from);
   const cursor = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
   let remaining = workingDays;

@@ -1,19 +1,19 @@
-import { type Actor, auditEvents, caseEvents, caseTimers, cases, outbox, referenceCodes, referrals } from '@parcours/db';
+import { type Actor, auditEvents, caseEvents, cases, caseTimers, outbox, referenceCodes, referrals } from '@parcours/db';
 import { referenceCodeLists } from '@parcours/journey';
 import {
-  type FixtureTerritory,
-  ManualClock,
-  type TestDatabase,
   availableBackends,
   createFixtureTerritory,
   createTestDatabase,
+  type FixtureTerritory,
+  ManualClock,
+  type TestDatabase,
 } from '@parcours/testing';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  EngineError,
   addWorkingDays,
   createReferral,
+  EngineError,
   fireTimer,
   listDueTimers,
   openCase,
@@ -75,7 +75,13 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     expect(view.allowedEvents).toEqual(['CLOSE', 'START_ASSESSMENT', 'SUSPEND']);
     const events = await eventsOf(view.id);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ eventType: 'OPEN', fromState: '', toState: 'active.reception', revision: 0, actorKind: 'agent' });
+    expect(events[0]).toMatchObject({
+      eventType: 'OPEN',
+      fromState: '',
+      toState: 'active.reception',
+      revision: 0,
+      actorKind: 'agent',
+    });
     const timers = await timersOf(view.id);
     expect(timers).toHaveLength(1);
     expect(timers[0]).toMatchObject({ delayName: 'receptionDue', status: 'armed', armedRevision: 0 });
@@ -87,7 +93,11 @@ describe.each(availableBackends())('engine on %s', (backend) => {
 
   it('when an agent moves the case, then the state, revision, event, timers, outbox and audit change together', async () => {
     const opened = await open();
-    const moved = await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock });
+    const moved = await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     expect(moved).toMatchObject({ stage: 'assessment', revision: 1 });
     const [row] = await database.db.select().from(cases).where(eq(cases.id, opened.id));
     expect(row).toMatchObject({ stage: 'assessment', revision: 1 });
@@ -107,10 +117,18 @@ describe.each(availableBackends())('engine on %s', (backend) => {
 
   it('when the expected revision is stale, then it is a conflict and nothing is written', async () => {
     const opened = await open();
-    await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock });
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     const before = await eventsOf(opened.id);
     const error = await engineError(
-      sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock }),
+      sendCaseEvent(
+        database.db,
+        { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 },
+        { actor: agent, clock },
+      ),
     );
     expect(error.code).toBe('revision_conflict');
     expect(error.details).toMatchObject({ currentRevision: 1, expectedRevision: 0 });
@@ -120,7 +138,11 @@ describe.each(availableBackends())('engine on %s', (backend) => {
   it('when the event is not allowed at this stage, then it is refused with the allowed events, distinct from a conflict', async () => {
     const opened = await open();
     const error = await engineError(
-      sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock }),
+      sendCaseEvent(
+        database.db,
+        { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 },
+        { actor: agent, clock },
+      ),
     );
     expect(error.code).toBe('event_not_allowed');
     expect(error.details.allowedEvents).toEqual(['CLOSE', 'START_ASSESSMENT', 'SUSPEND']);
@@ -130,14 +152,20 @@ describe.each(availableBackends())('engine on %s', (backend) => {
   it('when the event is malformed or engine-only, then it is invalid', async () => {
     const opened = await open();
     for (const event of [{ type: 'CLOSE', reason: 'because' }, { type: 'REFERRAL_SENT', referralId: opened.id }, { nope: 1 }]) {
-      const error = await engineError(sendCaseEvent(database.db, { caseId: opened.id, event, expectedRevision: 0 }, { actor: agent, clock }));
+      const error = await engineError(
+        sendCaseEvent(database.db, { caseId: opened.id, event, expectedRevision: 0 }, { actor: agent, clock }),
+      );
       expect(error.code).toBe('invalid_event');
     }
   });
 
   it('when the case does not exist, then it is not found', async () => {
     const error = await engineError(
-      sendCaseEvent(database.db, { caseId: '00000000-0000-4000-8000-000000000000', event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock }),
+      sendCaseEvent(
+        database.db,
+        { caseId: '00000000-0000-4000-8000-000000000000', event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+        { actor: agent, clock },
+      ),
     );
     expect(error.code).toBe('case_not_found');
   });
@@ -156,13 +184,22 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     expect(mine).toHaveLength(1);
     expect(mine[0]?.payload).toMatchObject({ caseId: opened.id, revision: 1, params: { stage: 'reception' } });
     const events = await eventsOf(opened.id);
-    expect(events.at(-1)).toMatchObject({ actorKind: 'system', fromState: 'active.reception', toState: 'active.reception', revision: 1 });
+    expect(events.at(-1)).toMatchObject({
+      actorKind: 'system',
+      fromState: 'active.reception',
+      toState: 'active.reception',
+      revision: 1,
+    });
   });
 
   it('when a deadline was cancelled, then it never fires', async () => {
     const opened = await open();
     const [timer] = await timersOf(opened.id);
-    await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock });
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     clock.set('2026-04-30T09:00:00Z');
     expect(await fireTimer(database.db, { timerRowId: timer?.id as string, armedRevision: 0 }, { clock })).toBe('stale');
     expect((await eventsOf(opened.id)).map((event) => event.eventType)).toEqual(['OPEN', 'START_ASSESSMENT']);
@@ -170,9 +207,17 @@ describe.each(availableBackends())('engine on %s', (backend) => {
 
   it('when a deadline is re-armed, then the old arming is stale and the new one fires once at the new time', async () => {
     const opened = await open();
-    await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'SUSPEND', reason: 'person_request' }, expectedRevision: 0 }, { actor: agent, clock });
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'SUSPEND', reason: 'person_request' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     clock.set('2026-03-04T09:00:00Z');
-    await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'RESUME' }, expectedRevision: 1 }, { actor: agent, clock });
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'RESUME' }, expectedRevision: 1 },
+      { actor: agent, clock },
+    );
     const [timer] = (await timersOf(opened.id)).filter((row) => row.delayName === 'receptionDue');
     expect(timer).toMatchObject({ status: 'armed', armedRevision: 2 });
     expect(timer?.dueAt.toISOString()).toBe('2026-03-11T09:00:00.000Z');
@@ -186,7 +231,11 @@ describe.each(availableBackends())('engine on %s', (backend) => {
 
   it('when a suspended case reaches its lost-contact deadline, then the timer closes it', async () => {
     const opened = await open();
-    await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'SUSPEND', reason: 'lost_contact' }, expectedRevision: 0 }, { actor: agent, clock });
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'SUSPEND', reason: 'lost_contact' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     const [timer] = (await timersOf(opened.id)).filter((row) => row.delayName === 'lostContactClosure');
     clock.set(timer?.dueAt as Date);
     expect(await fireTimer(database.db, { timerRowId: timer?.id as string, armedRevision: 1 }, { clock })).toBe('fired');
@@ -197,8 +246,16 @@ describe.each(availableBackends())('engine on %s', (backend) => {
 
   async function caseInOrientation() {
     const opened = await open();
-    let view = await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }, { actor: agent, clock });
-    view = await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: view.revision }, { actor: agent, clock });
+    let view = await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
+    view = await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: view.revision },
+      { actor: agent, clock },
+    );
     return view;
   }
 
@@ -219,7 +276,11 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     const oriented = await caseInOrientation();
     const draft = await draftReferral(oriented.id);
     expect(draft).toMatchObject({ status: 'draft', revision: 0, allowedEvents: ['CANCEL', 'SEND'] });
-    const sent = await sendReferralEvent(database.db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock });
+    const sent = await sendReferralEvent(
+      database.db,
+      { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     expect(sent.status).toBe('sent');
     let [row] = await database.db.select().from(cases).where(eq(cases.id, oriented.id));
     expect(row).toMatchObject({ stage: 'followUp', revision: oriented.revision + 1 });
@@ -227,7 +288,11 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     const reminder = (await timersOf(draft.id)).find((timer) => timer.delayName === 'referralReminder');
     expect(reminder?.dueAt.toISOString()).toBe(addWorkingDays(clock.now(), 3).toISOString());
 
-    await sendReferralEvent(database.db, { referralId: draft.id, event: { type: 'MARK_SEEN' }, expectedRevision: 1 }, { actor: partner, clock });
+    await sendReferralEvent(
+      database.db,
+      { referralId: draft.id, event: { type: 'MARK_SEEN' }, expectedRevision: 1 },
+      { actor: partner, clock },
+    );
     const declined = await sendReferralEvent(
       database.db,
       { referralId: draft.id, event: { type: 'DECLINE', reason: 'not_eligible' }, expectedRevision: 2 },
@@ -248,14 +313,22 @@ describe.each(availableBackends())('engine on %s', (backend) => {
       ['REFERRAL_SENT', fixture.entryOrganisationId],
       ['REFERRAL_CLOSED', fixture.partnerOrganisationId],
     ]);
-    const referralEvents = await database.db.select().from(caseEvents).where(eq(caseEvents.referralId, draft.id)).orderBy(asc(caseEvents.sequence));
+    const referralEvents = await database.db
+      .select()
+      .from(caseEvents)
+      .where(eq(caseEvents.referralId, draft.id))
+      .orderBy(asc(caseEvents.sequence));
     expect(referralEvents.map((event) => event.revision)).toEqual([0, 1, 2, 3]);
   });
 
   it('when a referral goes unanswered, then it is reminded, escalated, then expires and the case returns to orientation', async () => {
     const oriented = await caseInOrientation();
     const draft = await draftReferral(oriented.id);
-    await sendReferralEvent(database.db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock });
+    await sendReferralEvent(
+      database.db,
+      { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     clock.set('2026-06-30T09:00:00Z');
     const due = await listDueTimers(database.db, clock.now());
     const mine = (await timersOf(draft.id)).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
@@ -269,13 +342,19 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     const [row] = await database.db.select().from(cases).where(eq(cases.id, oriented.id));
     expect(row?.stage).toBe('orientation');
     const effects = await database.db.select().from(outbox);
-    const names = effects.filter((job) => (job.payload as { referralId?: string }).referralId === draft.id).map((job) => job.jobName);
+    const names = effects
+      .filter((job) => (job.payload as { referralId?: string }).referralId === draft.id)
+      .map((job) => job.jobName);
     expect(names).toEqual(expect.arrayContaining(['effect.remindPartner', 'effect.escalateToSenderSupervisor']));
   });
 
   it('when a referral is created on a closed case, then it is refused', async () => {
     const opened = await open();
-    await sendCaseEvent(database.db, { caseId: opened.id, event: { type: 'CLOSE', reason: 'information_given' }, expectedRevision: 0 }, { actor: agent, clock });
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'CLOSE', reason: 'information_given' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
     const error = await engineError(draftReferral(opened.id));
     expect(error.code).toBe('event_not_allowed');
   });
@@ -283,7 +362,10 @@ describe.each(availableBackends())('engine on %s', (backend) => {
   it('when the reference lists are migrated, then they hold exactly the codes the machines use', async () => {
     const rows = await database.db.select().from(referenceCodes);
     const seeded = Object.fromEntries(
-      Object.keys(referenceCodeLists).map((list) => [list, Object.fromEntries(rows.filter((row) => row.list === list).map((row) => [row.code, row.labelFr]))]),
+      Object.keys(referenceCodeLists).map((list) => [
+        list,
+        Object.fromEntries(rows.filter((row) => row.list === list).map((row) => [row.code, row.labelFr])),
+      ]),
     );
     expect(seeded).toEqual(referenceCodeLists);
   });
@@ -310,14 +392,24 @@ describe('engine: référent assignment', () => {
       const { assignReferent } = await import('../src/index.ts');
       const view = await assignReferent(
         database.db,
-        { caseId: opened.id, referentOrganisationId: fixture.partnerOrganisationId, referentAgentId: fixture.partnerAgentId, expectedRevision: 0 },
+        {
+          caseId: opened.id,
+          referentOrganisationId: fixture.partnerOrganisationId,
+          referentAgentId: fixture.partnerAgentId,
+          expectedRevision: 0,
+        },
         { actor, clock },
       );
       expect(view).toMatchObject({ revision: 1, stage: 'reception' });
       const [row] = await database.db.select().from(cases).where(eq(cases.id, opened.id));
-      expect(row).toMatchObject({ referentOrganisationId: fixture.partnerOrganisationId, referentAgentId: fixture.partnerAgentId });
+      expect(row).toMatchObject({
+        referentOrganisationId: fixture.partnerOrganisationId,
+        referentAgentId: fixture.partnerAgentId,
+      });
       const jobs = await database.db.select().from(outbox).where(eq(outbox.jobName, 'effect.notifyCaseAssigned'));
-      expect(jobs.map((job) => job.payload)).toEqual([{ caseId: opened.id, referralId: null, revision: 1, params: { agentId: fixture.partnerAgentId } }]);
+      expect(jobs.map((job) => job.payload)).toEqual([
+        { caseId: opened.id, referralId: null, revision: 1, params: { agentId: fixture.partnerAgentId } },
+      ]);
       const stale = await engineError(
         assignReferent(
           database.db,

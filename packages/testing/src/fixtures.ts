@@ -1,4 +1,4 @@
-import { type Database, agents, memberships, organisations, personIdentities, persons, territories } from '@parcours/db';
+import { agents, type Database, memberships, organisations, personIdentities, persons, territories } from '@parcours/db';
 
 export interface FixtureTerritory {
   territoryId: string;

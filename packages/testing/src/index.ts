@@ -1,4 +1,4 @@
-export { createTestDatabase, availableBackends, databaseTarget, redisForTests, type TestDatabase } from './test-database.ts';
+export { createFixtureTerritory, type FixtureTerritory, ManualClock } from './fixtures.ts';
 export type { DatabaseTarget, RedisTarget } from './provided-context.ts';
 export { defaultDatabaseUrl, defaultRedisUrl, isCi, probePostgres, probeRedis, withDatabaseName } from './services.ts';
-export { createFixtureTerritory, ManualClock, type FixtureTerritory } from './fixtures.ts';
+export { availableBackends, createTestDatabase, databaseTarget, redisForTests, type TestDatabase } from './test-database.ts';

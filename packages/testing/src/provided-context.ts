@@ -21,4 +21,3 @@ declare module 'vitest' {
     redisTarget: RedisTarget;
   }
 }
-

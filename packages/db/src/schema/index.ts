@@ -1,3 +1,3 @@
 export * from './enums.ts';
-export * from './tables.ts';
 export * from './orientation.ts';
+export * from './tables.ts';

@@ -148,9 +148,15 @@ export const orientationChoices = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    check('orientation_choices_reason_check', sql.raw(`reason_code is null or reason_code in (${sqlInList(orientationChoiceReasons)})`)),
+    check(
+      'orientation_choices_reason_check',
+      sql.raw(`reason_code is null or reason_code in (${sqlInList(orientationChoiceReasons)})`),
+    ),
     check('orientation_choices_outside_reason_check', sql`suggested or reason_code is not null`),
-    check('orientation_choices_rank_check', sql`(suggested and suggestion_rank >= 1) or (not suggested and suggestion_rank is null)`),
+    check(
+      'orientation_choices_rank_check',
+      sql`(suggested and suggestion_rank >= 1) or (not suggested and suggestion_rank is null)`,
+    ),
     index('orientation_choices_case_idx').on(t.caseId),
     index('orientation_choices_service_idx').on(t.serviceId),
   ],
