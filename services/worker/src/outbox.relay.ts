@@ -52,7 +52,10 @@ export async function relayOutboxBatch(deps: OutboxRelayDeps): Promise<number> {
             poison: true,
             failedAt: new Date(),
           });
-          await tx.update(outbox).set({ dispatchedAt: sql`now()`, attempts: row.attempts + 1, lastError: message }).where(eq(outbox.id, row.id));
+          await tx
+            .update(outbox)
+            .set({ dispatchedAt: sql`now()`, attempts: row.attempts + 1, lastError: message })
+            .where(eq(outbox.id, row.id));
         } else {
           // The queue is unreachable: leave the row, try again later, backing off up to a minute.
           const retryInMs = Math.min(60_000, 1_000 * 2 ** row.attempts);

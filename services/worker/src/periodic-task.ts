@@ -10,7 +10,12 @@ export interface PeriodicTask {
 /**
  * `task` answers true when it should run again at once (a full batch: more is waiting).
  */
-export function createPeriodicTask(name: string, intervalMs: number, task: () => Promise<boolean | void>, logger: Logger): PeriodicTask {
+export function createPeriodicTask(
+  name: string,
+  intervalMs: number,
+  task: () => Promise<boolean | void>,
+  logger: Logger,
+): PeriodicTask {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = true;

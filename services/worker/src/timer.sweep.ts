@@ -32,7 +32,10 @@ export async function sweepTimers(deps: TimerSweepDeps): Promise<{ fired: number
       try {
         if ((await fireTimer(db, timer, { clock })) === 'fired') firedThisRound += 1;
       } catch (error) {
-        logger.error({ timerRowId: timer.timerRowId, err: error instanceof Error ? error.message : String(error) }, 'sweep could not fire timer');
+        logger.error(
+          { timerRowId: timer.timerRowId, err: error instanceof Error ? error.message : String(error) },
+          'sweep could not fire timer',
+        );
       }
     }
     fired += firedThisRound;
@@ -43,11 +46,20 @@ export async function sweepTimers(deps: TimerSweepDeps): Promise<{ fired: number
   const upcoming = await db
     .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision, dueAt: caseTimers.dueAt })
     .from(caseTimers)
-    .where(and(eq(caseTimers.status, 'armed'), gt(caseTimers.dueAt, now), lte(caseTimers.dueAt, new Date(now.getTime() + deps.lookAheadMs))))
+    .where(
+      and(
+        eq(caseTimers.status, 'armed'),
+        gt(caseTimers.dueAt, now),
+        lte(caseTimers.dueAt, new Date(now.getTime() + deps.lookAheadMs)),
+      ),
+    )
     .orderBy(asc(caseTimers.dueAt))
     .limit(1000);
   for (const { dueAt, ...timer } of upcoming) {
-    await deps.jobs.enqueue('timer.deliver', timer, { jobId: timerDeliveryJobId(timer), delayMs: dueAt.getTime() - now.getTime() });
+    await deps.jobs.enqueue('timer.deliver', timer, {
+      jobId: timerDeliveryJobId(timer),
+      delayMs: dueAt.getTime() - now.getTime(),
+    });
   }
   if (fired > 0) logger.info({ fired }, 'sweep fired due timers');
   return { fired, scheduled: upcoming.length };

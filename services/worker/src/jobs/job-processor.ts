@@ -54,7 +54,10 @@ export function createJobProcessor(deps: {
       log.debug('job done');
     } catch (error) {
       const finalAttempt = job.attemptsMade + 1 >= deps.retryPolicyOf(name).attempts;
-      log[finalAttempt ? 'error' : 'warn']({ err: messageOf(error) }, finalAttempt ? 'job failed for good' : 'job failed, will retry');
+      log[finalAttempt ? 'error' : 'warn'](
+        { err: messageOf(error) },
+        finalAttempt ? 'job failed for good' : 'job failed, will retry',
+      );
       if (finalAttempt) {
         await recordJobFailure(db, {
           jobName: name,

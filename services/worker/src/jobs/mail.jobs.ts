@@ -1,7 +1,12 @@
 import { type Database, caseEvents } from '@parcours/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { type AgentMailDeps, sendAgentMail } from '../mail/agent-mail.ts';
-import { activeAgent, caseFollowers, referralRecipientPartners, referralSenderSupervisors } from '../mail/recipients.repository.ts';
+import {
+  activeAgent,
+  caseFollowers,
+  referralRecipientPartners,
+  referralSenderSupervisors,
+} from '../mail/recipients.repository.ts';
 import type { JobHandlers } from './job-processor.ts';
 
 export interface MailJobDeps extends AgentMailDeps {
@@ -30,7 +35,10 @@ async function occurredAt(db: Database, effect: { caseId: string; referralId: st
  */
 export function createMailJobHandlers(
   deps: MailJobDeps,
-): Pick<JobHandlers, 'effect.notifyCaseAssigned' | 'effect.notifyDeadlinePassed' | 'effect.remindPartner' | 'effect.escalateToSenderSupervisor'> {
+): Pick<
+  JobHandlers,
+  'effect.notifyCaseAssigned' | 'effect.notifyDeadlinePassed' | 'effect.remindPartner' | 'effect.escalateToSenderSupervisor'
+> {
   const caseUrl = (caseId: string) => `${deps.publicUrl}/cases/${caseId}`;
   return {
     'effect.notifyCaseAssigned': async (effect, job) => {
@@ -47,7 +55,11 @@ export function createMailJobHandlers(
         causeId: job.id,
         template: 'deadline-passed',
         caseId: effect.caseId,
-        data: { caseUrl: caseUrl(effect.caseId), stage: effect.params.stage, passedAt: await occurredAt(deps.db, effect, deps.now()) },
+        data: {
+          caseUrl: caseUrl(effect.caseId),
+          stage: effect.params.stage,
+          passedAt: await occurredAt(deps.db, effect, deps.now()),
+        },
         recipients: await caseFollowers(deps.db, effect.caseId),
       });
     },

@@ -17,7 +17,9 @@ export interface TimerJobDeps {
  * delivering twice fires once (fireTimer re-reads the row), and a delivery the queue lost is fired by
  * the sweep.
  */
-export function createTimerJobHandlers(deps: TimerJobDeps): Pick<JobHandlers, 'timer.armed' | 'timer.cancelled' | 'timer.deliver'> {
+export function createTimerJobHandlers(
+  deps: TimerJobDeps,
+): Pick<JobHandlers, 'timer.armed' | 'timer.cancelled' | 'timer.deliver'> {
   return {
     'timer.armed': async ({ timerRowId, armedRevision, dueAt }) => {
       const delayMs = Math.max(0, new Date(dueAt).getTime() - deps.clock.now().getTime());

@@ -39,7 +39,14 @@ export async function sendAgentMail<N extends MailTemplateName>(
     const idempotencyKey = `${mail.causeId}:${mail.template}:${recipient.agentId}`;
     const [claimed] = await deps.db
       .insert(mailDeliveries)
-      .values({ idempotencyKey, template: mail.template, recipientAgentId: recipient.agentId, caseId: mail.caseId, status: 'pending', attempts: 1 })
+      .values({
+        idempotencyKey,
+        template: mail.template,
+        recipientAgentId: recipient.agentId,
+        caseId: mail.caseId,
+        status: 'pending',
+        attempts: 1,
+      })
       .onConflictDoUpdate({
         target: mailDeliveries.idempotencyKey,
         set: { status: 'pending', attempts: sql`${mailDeliveries.attempts} + 1`, lastError: null },

@@ -22,7 +22,10 @@ async function agentsWithRole(db: Database, organisationId: string, roles: Membe
 }
 
 export async function activeAgent(db: Database, agentId: string): Promise<MailRecipient[]> {
-  return db.select(recipientColumns).from(agents).where(and(eq(agents.id, agentId), eq(agents.active, true)));
+  return db
+    .select(recipientColumns)
+    .from(agents)
+    .where(and(eq(agents.id, agentId), eq(agents.active, true)));
 }
 
 /** Who follows a case: its référent agent, or failing one, the référent organisation's referents and supervisors. */
@@ -38,12 +41,18 @@ export async function caseFollowers(db: Database, caseId: string): Promise<MailR
 
 /** The partner agents of the organisation a referral was sent to. */
 export async function referralRecipientPartners(db: Database, referralId: string): Promise<MailRecipient[]> {
-  const [row] = await db.select({ organisationId: referrals.toOrganisationId }).from(referrals).where(eq(referrals.id, referralId));
+  const [row] = await db
+    .select({ organisationId: referrals.toOrganisationId })
+    .from(referrals)
+    .where(eq(referrals.id, referralId));
   return row ? agentsWithRole(db, row.organisationId, ['partner']) : [];
 }
 
 /** The supervisors of the organisation that sent a referral. */
 export async function referralSenderSupervisors(db: Database, referralId: string): Promise<MailRecipient[]> {
-  const [row] = await db.select({ organisationId: referrals.fromOrganisationId }).from(referrals).where(eq(referrals.id, referralId));
+  const [row] = await db
+    .select({ organisationId: referrals.fromOrganisationId })
+    .from(referrals)
+    .where(eq(referrals.id, referralId));
   return row ? agentsWithRole(db, row.organisationId, ['supervisor']) : [];
 }

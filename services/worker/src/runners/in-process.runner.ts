@@ -32,11 +32,14 @@ export function createInProcessRunner(options: { logger: Logger }): JobRunner {
   function arm(job: PendingJob): void {
     if (stopped || !processor) return;
     const wait = Math.max(0, job.runAt - Date.now());
-    job.timer = setTimeout(() => {
-      job.timer = null;
-      if (Date.now() < job.runAt) arm(job);
-      else job.running = run(job);
-    }, Math.min(wait, longestTimeoutMs));
+    job.timer = setTimeout(
+      () => {
+        job.timer = null;
+        if (Date.now() < job.runAt) arm(job);
+        else job.running = run(job);
+      },
+      Math.min(wait, longestTimeoutMs),
+    );
   }
 
   async function run(job: PendingJob): Promise<void> {
