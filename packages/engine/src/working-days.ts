@@ -1,5 +1,4 @@
 /// <reference path="./jours-feries.d.ts" />
-/// <reference path="./jours-feries.d.ts" />
 // So that services type-checking the engine through its sources see the declaration too.
 import joursFeries from '@socialgouv/jours-feries';
 
