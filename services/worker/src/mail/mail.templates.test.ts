@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { createMailRenderer, mailTemplateNames } from './mail.templates.ts';
+
+const caseUrl = 'https://parcours.example.test/cases/3f6c1a2e-8b4d-4c3e-9a1f-0d2e4b6a8c0e';
+// 09:00 UTC on 9 March 2026 is 10:00 in Paris (winter time).
+const at = new Date('2026-03-09T09:00:00Z');
+
+describe('mail templates', () => {
+  const renderer = createMailRenderer();
+
+  it('when each template is rendered, then it has a French one-line subject, a text and an HTML body linking to the case', () => {
+    const samples = {
+      'case-assigned': renderer.render('case-assigned', { caseUrl, assignedAt: at }),
+      'deadline-passed': renderer.render('deadline-passed', { caseUrl, stage: 'assessment', passedAt: at }),
+      'referral-reminder': renderer.render('referral-reminder', { caseUrl, remindedAt: at }),
+      'referral-escalation': renderer.render('referral-escalation', { caseUrl, escalatedAt: at }),
+    };
+    expect(Object.keys(samples).sort()).toEqual([...mailTemplateNames].sort());
+    for (const mail of Object.values(samples)) {
+      expect(mail.subject).toMatch(/^Parcours : \S/);
+      expect(mail.subject).not.toMatch(/\n/);
+      expect(mail.text).toContain(caseUrl);
+      expect(mail.html).toContain(`href="${caseUrl}"`);
+      expect(mail.text).toContain('9 mars 2026 à 10:00');
+    }
+    expect(samples['deadline-passed'].text).toContain('« évaluation de la situation »');
+    expect(samples['case-assigned'].subject).toBe('Parcours : un dossier vous a été confié');
+    expect(samples['deadline-passed'].subject).toBe('Parcours : une échéance est dépassée sur un dossier que vous suivez');
+  });
+
+  it('when template data is missing or wrong, then rendering refuses rather than sending a hollow mail', () => {
+    expect(() => renderer.render('case-assigned', { caseUrl } as never)).toThrow();
+    expect(() => renderer.render('case-assigned', { caseUrl: 'not a url', assignedAt: at })).toThrow();
+  });
+
+  it('when a value holds markup, then the HTML body escapes it', () => {
+    const mail = renderer.render('deadline-passed', { caseUrl, stage: '<script>', passedAt: at });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;');
+  });
+});
