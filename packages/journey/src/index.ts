@@ -3,6 +3,7 @@ export * from './journey.machine.ts';
 export * from './reference-codes.ts';
 export * from './referral.machine.ts';
 export * from './runtime.ts';
+export * from './sample-events.ts';
 
 import { journeyAgentEventSchema } from './journey.machine.ts';
 import { referralEventSchema } from './referral.machine.ts';
