@@ -29,16 +29,15 @@ async function main(args: string[]): Promise<number> {
       const failures = await listJobFailures(database.db);
       if (failures.length === 0) write('No failed job waiting for a replay.\n');
       for (const failure of failures) {
-        write(
-          [
-            failure.id,
-            failure.failedAt.toISOString(),
-            failure.jobName,
-            `job ${failure.jobId}`,
-            `${failure.attempts} attempt(s)${failure.poison ? ', poison' : ''}`,
-            failure.error.split('\n')[0],
-          ].join('  ') + '\n',
-        );
+        const columns = [
+          failure.id,
+          failure.failedAt.toISOString(),
+          failure.jobName,
+          `job ${failure.jobId}`,
+          `${failure.attempts} attempt(s)${failure.poison ? ', poison' : ''}`,
+          failure.error.split('\n')[0],
+        ];
+        write(`${columns.join('  ')}\n`);
       }
       return 0;
     }

@@ -1,5 +1,5 @@
-export { type ParcoursWorker, type WorkerDeps, createWorker } from './worker.ts';
 export { type JobName, type JobPayload, jobCatalog, jobNames, timerDeliveryJobId } from './jobs/job-catalog.ts';
-export { type JobFailure, type ReplayOutcome, listJobFailures, replayJobFailure } from './jobs/job-failures.repository.ts';
-export { type MailConfig, type MailTransport, type OutgoingMail, createMailTransport } from './mail/mail.transport.ts';
-export { mailTemplateNames, type MailTemplateName } from './mail/mail.templates.ts';
+export { type JobFailure, listJobFailures, type ReplayOutcome, replayJobFailure } from './jobs/job-failures.repository.ts';
+export { type MailTemplateName, mailTemplateNames } from './mail/mail.templates.ts';
+export { createMailTransport, type MailConfig, type MailTransport, type OutgoingMail } from './mail/mail.transport.ts';
+export { createWorker, type ParcoursWorker, type WorkerDeps } from './worker.ts';

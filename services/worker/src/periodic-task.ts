@@ -10,12 +10,7 @@ export interface PeriodicTask {
 /**
  * `task` answers true when it should run again at once (a full batch: more is waiting).
  */
-export function createPeriodicTask(
-  name: string,
-  intervalMs: number,
-  task: () => Promise<boolean | void>,
-  logger: Logger,
-): PeriodicTask {
+export function createPeriodicTask(name: string, intervalMs: number, task: () => Promise<boolean>, logger: Logger): PeriodicTask {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = true;
@@ -23,7 +18,7 @@ export function createPeriodicTask(
   const runOnce = async () => {
     let again = false;
     try {
-      again = (await task()) === true;
+      again = await task();
     } catch (error) {
       logger.error({ task: name, err: error instanceof Error ? error.message : String(error) }, 'periodic task failed');
     }

@@ -1,4 +1,4 @@
-import { type Database, caseTimers } from '@parcours/db';
+import { caseTimers, type Database } from '@parcours/db';
 import { type EngineClock, fireTimer, listDueTimers } from '@parcours/engine';
 import type { Logger } from '@parcours/observability';
 import { and, asc, eq, gt, lte } from 'drizzle-orm';

@@ -1,13 +1,13 @@
 import type { Database } from '@parcours/db';
 import { type EngineClock, outboxJobNames, systemClock } from '@parcours/engine';
 import type { Logger } from '@parcours/observability';
-import { type JobName, type RetryPolicy, assertCatalogComplete, jobCatalog } from './jobs/job-catalog.ts';
-import { type JobHandlers, createJobProcessor } from './jobs/job-processor.ts';
+import { assertCatalogComplete, type JobName, jobCatalog, type RetryPolicy } from './jobs/job-catalog.ts';
+import { createJobProcessor, type JobHandlers } from './jobs/job-processor.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import { createMailJobHandlers } from './jobs/mail.jobs.ts';
 import { createTimerJobHandlers } from './jobs/timer.jobs.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
-import { type MailConfig, type MailTransport, createMailTransport } from './mail/mail.transport.ts';
+import { createMailTransport, type MailConfig, type MailTransport } from './mail/mail.transport.ts';
 import { redeliverRecentOutbox, relayOutboxBatch } from './outbox.relay.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 import { createBullmqRunner } from './runners/bullmq.runner.ts';
@@ -92,6 +92,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     sweepIntervalMs,
     async () => {
       await sweepTimers({ db: deps.db, jobs, clock, logger, lookAheadMs: 2 * sweepIntervalMs });
+      return false;
     },
     logger,
   );

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, agents, caseEvents, caseTimers, jobFailures, mailDeliveries, memberships, outbox } from '@parcours/db';
 import { openCase, sendCaseEvent } from '@parcours/engine';
 import { createLogger } from '@parcours/observability';
-import { type FixtureTerritory, type TestDatabase, createFixtureTerritory, createTestDatabase } from '@parcours/testing';
+import { createFixtureTerritory, createTestDatabase, type FixtureTerritory, type TestDatabase } from '@parcours/testing';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { type ParcoursWorker, createWorker, listJobFailures, replayJobFailure } from '../src/index.ts';
+import { createWorker, listJobFailures, type ParcoursWorker, replayJobFailure } from '../src/index.ts';
 import { obliterateQueues } from '../src/runners/bullmq.runner.ts';
 import { ShiftedClock, sleep, startSmtpServer, waitFor } from './support.ts';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { jobFailures } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
-import { type TestDatabase, createTestDatabase, redisForTests } from '@parcours/testing';
+import { createTestDatabase, redisForTests, type TestDatabase } from '@parcours/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../src/jobs/job-catalog.ts';
-import { type JobHandlers, createJobProcessor } from '../src/jobs/job-processor.ts';
+import { createJobProcessor, type JobHandlers } from '../src/jobs/job-processor.ts';
 import { createBullmqRunner, obliterateQueues } from '../src/runners/bullmq.runner.ts';
 import { createInProcessRunner } from '../src/runners/in-process.runner.ts';
 import type { JobRunner } from '../src/runners/job-runner.ts';

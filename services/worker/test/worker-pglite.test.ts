@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { type RunnerUnderTest, defineHandlerSuite } from './handler.suite.ts';
+import { defineHandlerSuite, type RunnerUnderTest } from './handler.suite.ts';
 
 /** The embedded default (`npm start`): the in-process runner on PGlite, through the same handler tests. */
 const runners: RunnerUnderTest[] = [{ name: 'in-process', backend: 'pglite', redisUrl: null }];

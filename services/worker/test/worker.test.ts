@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { jobFailures, outbox } from '@parcours/db';
-import { type TestDatabase, createTestDatabase, databaseTarget, redisForTests } from '@parcours/testing';
+import { createTestDatabase, databaseTarget, redisForTests, type TestDatabase } from '@parcours/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunnerUnderTest, defineHandlerSuite } from './handler.suite.ts';
+import { defineHandlerSuite, type RunnerUnderTest } from './handler.suite.ts';
 
 const redis = redisForTests();
 const postgres = databaseTarget().backend === 'postgres';

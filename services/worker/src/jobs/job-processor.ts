@@ -1,7 +1,7 @@
 import type { Database } from '@parcours/db';
 import type { Logger } from '@parcours/observability';
-import type { QueuedJob, JobProcessor } from '../runners/job-runner.ts';
-import { type JobName, type JobPayload, type RetryPolicy, PoisonPayloadError, isJobName, parsePayload } from './job-catalog.ts';
+import type { JobProcessor, QueuedJob } from '../runners/job-runner.ts';
+import { isJobName, type JobName, type JobPayload, PoisonPayloadError, parsePayload, type RetryPolicy } from './job-catalog.ts';
 import { recordJobFailure } from './job-failures.repository.ts';
 
 export interface JobContext<N extends JobName = JobName> {

@@ -1,4 +1,4 @@
-import { type Database, caseEvents } from '@parcours/db';
+import { caseEvents, type Database } from '@parcours/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { type AgentMailDeps, sendAgentMail } from '../mail/agent-mail.ts';
 import {

@@ -1,4 +1,4 @@
-import { type Database, type MembershipRole, agents, cases, memberships, referrals } from '@parcours/db';
+import { agents, cases, type Database, type MembershipRole, memberships, referrals } from '@parcours/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { MailRecipient } from './agent-mail.ts';
 

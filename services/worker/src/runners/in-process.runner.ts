@@ -1,7 +1,7 @@
 import type { Logger } from '@parcours/observability';
 import type { JobName } from '../jobs/job-catalog.ts';
 import { PoisonPayloadError } from '../jobs/job-catalog.ts';
-import { type AddJobOptions, type JobProcessor, type JobRunner, backoffDelayMs } from './job-runner.ts';
+import { type AddJobOptions, backoffDelayMs, type JobProcessor, type JobRunner } from './job-runner.ts';
 
 // setTimeout fires at once beyond this; longer delays are waited out in steps.
 const longestTimeoutMs = 2 ** 31 - 1;
