@@ -548,8 +548,19 @@ async function stepReferral(
     requestId,
   );
   const journeyEvent = journeyEventForReferral(row.id, row.status, outcome);
-  // The journey may not take it (a closed case, say): the referral's own log still holds the answer.
-  if (journeyEvent) await stepJourney(tx, locked.lockedCase, journeyEvent, actor, now, requestId);
+  if (journeyEvent) {
+    const journeyMoved = await stepJourney(tx, locked.lockedCase, journeyEvent, actor, now, requestId);
+    // A referral leaves only once the case has been oriented: sent earlier, the journey would not count it
+    // as in flight. Throwing here rolls the whole step back.
+    if (!journeyMoved && journeyEvent.type === 'REFERRAL_SENT') {
+      throw new EngineError('event_not_allowed', 'Une orientation ne peut être envoyée qu’une fois l’évaluation terminée.', {
+        allowedEvents: referralViewOf(row).allowedEvents,
+        currentRevision: row.revision,
+      });
+    }
+    // Other answers may reach a journey that no longer takes them (a closed case): the referral's own log
+    // still holds them.
+  }
   return updated as ReferralRow;
 }
 

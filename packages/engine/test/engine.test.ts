@@ -348,6 +348,18 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     expect(names).toEqual(expect.arrayContaining(['effect.remindPartner', 'effect.escalateToSenderSupervisor']));
   });
 
+  it('when a referral is sent before the case is oriented, then the send is refused and nothing is written', async () => {
+    const opened = await open();
+    const draft = await draftReferral(opened.id);
+    const error = await engineError(
+      sendReferralEvent(database.db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock }),
+    );
+    expect(error.code).toBe('event_not_allowed');
+    const [referral] = await database.db.select().from(referrals).where(eq(referrals.id, draft.id));
+    expect(referral).toMatchObject({ status: 'draft', revision: 0 });
+    expect(await timersOf(draft.id)).toEqual([]);
+  });
+
   it('when a referral is created on a closed case, then it is refused', async () => {
     const opened = await open();
     await sendCaseEvent(
