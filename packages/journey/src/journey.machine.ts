@@ -58,10 +58,11 @@ export interface JourneyContext {
 }
 
 /** Suspension remembers the stage it left, so that RESUME returns there. */
-const suspendFrom = (stage: ResumableStage) => ({
-  target: '#journey.suspended',
-  actions: { type: 'recordSuspension', params: { stage } },
-} as const);
+const suspendFrom = (stage: ResumableStage) =>
+  ({
+    target: '#journey.suspended',
+    actions: { type: 'recordSuspension', params: { stage } },
+  }) as const;
 
 export const journeyMachine = setup({
   types: {

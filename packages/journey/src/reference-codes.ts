@@ -51,4 +51,5 @@ export const referenceCodeLists = {
   non_take_up_reason: nonTakeUpReasons,
 } as const;
 
-export const codesOf = <T extends Record<string, string>>(list: T) => Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
+export const codesOf = <T extends Record<string, string>>(list: T) =>
+  Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];

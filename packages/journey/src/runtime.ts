@@ -1,12 +1,7 @@
-import { type AnyStateMachine, type StateValue, initialTransition, transition } from 'xstate';
+import { type AnyStateMachine, initialTransition, type StateValue, transition } from 'xstate';
 import { type DelayName, delayNameOfTimer } from './delays.ts';
 import { type JourneyContext, type JourneyStage, journeyMachine, journeyMachineVersion } from './journey.machine.ts';
-import {
-  type ReferralStatus,
-  finalReferralStatuses,
-  referralMachine,
-  referralMachineVersion,
-} from './referral.machine.ts';
+import { finalReferralStatuses, type ReferralStatus, referralMachine, referralMachineVersion } from './referral.machine.ts';
 
 export type MachineKind = 'journey' | 'referral';
 
