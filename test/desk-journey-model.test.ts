@@ -12,12 +12,18 @@
  *   work: the injected clock moves to the timer's due date and `listDueTimers` + `fireTimer` run, as
  *   the worker's sweep does. There is no test-only route.
  */
-import { type Actor, caseTimers, cases } from '@parcours/db';
+import { type Actor, cases, caseTimers } from '@parcours/db';
 import { createApp } from '@parcours/desk';
 import { createReferral, fireTimer, getReferralView, listDueTimers, sendReferralEvent } from '@parcours/engine';
 import { type JourneyEvent, journeyMachine, journeySampleEvents, sampleReferralIds, statePathOf } from '@parcours/journey';
 import { createLogger } from '@parcours/observability';
-import { type FixtureTerritory, ManualClock, type TestDatabase, createFixtureTerritory, createTestDatabase } from '@parcours/testing';
+import {
+  createFixtureTerritory,
+  createTestDatabase,
+  type FixtureTerritory,
+  ManualClock,
+  type TestDatabase,
+} from '@parcours/testing';
 import { getShortestPaths } from '@xstate/graph';
 import argon2 from 'argon2';
 import { and, eq } from 'drizzle-orm';
@@ -25,7 +31,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnapshotFrom, initialTransition, transition } from 'xstate';
+import { initialTransition, type SnapshotFrom, transition } from 'xstate';
 
 type JourneySnapshot = SnapshotFrom<typeof journeyMachine>;
 type ModelEvent = JourneyEvent | { type: typeof lostContactClosure };
@@ -83,7 +89,9 @@ function modelPaths(): Array<{ name: string; steps: ModelStep[] }> {
   });
   const paths: Array<{ name: string; steps: ModelStep[] }> = [];
   for (const toState of toStates) {
-    const prefix = replay(toState.steps.map((step) => step.event as { type: string }).filter((event) => event.type !== 'xstate.init') as ModelEvent[]);
+    const prefix = replay(
+      toState.steps.map((step) => step.event as { type: string }).filter((event) => event.type !== 'xstate.init') as ModelEvent[],
+    );
     const from = prefix.at(-1)?.state ?? initialTransition(journeyMachine)[0];
     paths.push({ name: `reach ${keyOf(from)}`, steps: prefix });
     if (from.status !== 'active') continue;
@@ -108,8 +116,10 @@ function modelPaths(): Array<{ name: string; steps: ModelStep[] }> {
 }
 
 function labelOf(event: ModelEvent): string {
-  if (event.type === 'REFERRAL_SENT') return `REFERRAL_SENT(${event.referralId === sampleReferralIds.first ? 'first' : 'second'})`;
-  if (event.type === 'REFERRAL_CLOSED') return `REFERRAL_CLOSED(${event.referralId === sampleReferralIds.first ? 'first' : 'second'}, ${event.status})`;
+  if (event.type === 'REFERRAL_SENT')
+    return `REFERRAL_SENT(${event.referralId === sampleReferralIds.first ? 'first' : 'second'})`;
+  if (event.type === 'REFERRAL_CLOSED')
+    return `REFERRAL_CLOSED(${event.referralId === sampleReferralIds.first ? 'first' : 'second'}, ${event.status})`;
   return event.type === lostContactClosure ? 'lostContactClosure deadline' : event.type;
 }
 
@@ -129,19 +139,32 @@ describe('journey model through the desk API', () => {
     database = await createTestDatabase();
     fixture = await createFixtureTerritory(database.db);
     const { agents } = await import('@parcours/db');
-    await database.db.update(agents).set({ passwordHash: await argon2.hash(password) }).where(eq(agents.id, fixture.agentId));
+    await database.db
+      .update(agents)
+      .set({ passwordHash: await argon2.hash(password) })
+      .where(eq(agents.id, fixture.agentId));
     agent = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
     partner = { kind: 'agent', id: fixture.partnerAgentId, organisationId: fixture.partnerOrganisationId };
-    app = createApp({ db: database.db, logger: createLogger({ name: 'desk-model' }), sessionSecret: 'model-based test secret, long enough', clock });
+    app = createApp({
+      db: database.db,
+      logger: createLogger({ name: 'desk-model' }),
+      sessionSecret: 'model-based test secret, long enough',
+      clock,
+    });
     client = request.agent(app);
-    await client.post('/api/v1/auth/login').send({ email: `accueil-${fixture.territoryId}@example.test`, password }).expect(200);
+    await client
+      .post('/api/v1/auth/login')
+      .send({ email: `accueil-${fixture.territoryId}@example.test`, password })
+      .expect(200);
   });
   afterAll(async () => {
     await database?.close();
   });
 
   it('covers every state of the journey machine', () => {
-    const reached = new Set(paths.map((path) => statePathOf((path.steps.at(-1)?.state ?? initialTransition(journeyMachine)[0]).value)));
+    const reached = new Set(
+      paths.map((path) => statePathOf((path.steps.at(-1)?.state ?? initialTransition(journeyMachine)[0]).value)),
+    );
     const leaves = journeyMachine.root.states;
     const expected = Object.entries(leaves).flatMap(([name, node]) =>
       Object.keys(node.states).length > 0 ? Object.keys(node.states).map((child) => `${name}.${child}`) : [name],
@@ -173,7 +196,11 @@ describe('journey model through the desk API', () => {
   async function moveReferral(referralId: string, events: Array<Record<string, unknown> & { type: string }>): Promise<void> {
     for (const event of events) {
       const view = await getReferralView(database.db, referralId);
-      await sendReferralEvent(database.db, { referralId, event, expectedRevision: view?.revision ?? -1 }, { actor: partner, clock });
+      await sendReferralEvent(
+        database.db,
+        { referralId, event, expectedRevision: view?.revision ?? -1 },
+        { actor: partner, clock },
+      );
     }
   }
 
@@ -194,14 +221,22 @@ describe('journey model through the desk API', () => {
           { actor: agent, clock },
         );
         referrals.set(event.referralId, referral.id);
-        await sendReferralEvent(database.db, { referralId: referral.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock });
+        await sendReferralEvent(
+          database.db,
+          { referralId: referral.id, event: { type: 'SEND' }, expectedRevision: 0 },
+          { actor: agent, clock },
+        );
         return;
       }
       case 'REFERRAL_CLOSED': {
         const referralId = referrals.get(event.referralId);
         if (!referralId) throw new Error(`referral ${event.referralId} was never sent`);
         if (event.status === 'completed') {
-          return moveReferral(referralId, [{ type: 'ACCEPT' }, { type: 'START_SUPPORT' }, { type: 'COMPLETE', outcome: event.outcome ?? 'need_met' }]);
+          return moveReferral(referralId, [
+            { type: 'ACCEPT' },
+            { type: 'START_SUPPORT' },
+            { type: 'COMPLETE', outcome: event.outcome ?? 'need_met' },
+          ]);
         }
         if (event.status === 'declined') return moveReferral(referralId, [{ type: 'DECLINE', reason: 'service_full' }]);
         if (event.status === 'expired') return letTimerFire(referralId, 'referralExpiry');
@@ -219,7 +254,11 @@ describe('journey model through the desk API', () => {
     it(`when driven over HTTP, then the persisted journey follows the model: ${path.name}`, async () => {
       const opened = await client
         .post('/api/v1/cases')
-        .send({ channel: 'physical', expressedRequest: 'Parcours modèle', members: [{ personId: fixture.personId, role: 'primary' }] })
+        .send({
+          channel: 'physical',
+          expressedRequest: 'Parcours modèle',
+          members: [{ personId: fixture.personId, role: 'primary' }],
+        })
         .expect(201);
       const caseId = opened.body.id as string;
       const referrals = new Map<string, string>();
@@ -228,7 +267,10 @@ describe('journey model through the desk API', () => {
         await perform(caseId, step.event, referrals);
         const expectedPath = statePathOf(step.state.value);
         const read = await client.get(`/api/v1/cases/${caseId}`).expect(200);
-        expect(read.body, `after ${step.event.type}`).toMatchObject({ state: expectedPath, closed: step.state.status === 'done' });
+        expect(read.body, `after ${step.event.type}`).toMatchObject({
+          state: expectedPath,
+          closed: step.state.status === 'done',
+        });
         expect(read.body.revision).toBeGreaterThan(revision);
         revision = read.body.revision;
         const [row] = await database.db.select().from(cases).where(eq(cases.id, caseId));

@@ -8,13 +8,7 @@ import session from 'express-session';
 import { authRoutes, sessionCookieName } from './auth/auth.routes.ts';
 import { DatabaseSessionStore } from './auth/database-session.store.ts';
 import { createPassport } from './auth/log-in.ts';
-import {
-  getCaseRoute,
-  getCaseTimelineRoute,
-  listCasesRoute,
-  openCaseRoute,
-  sendCaseEventRoute,
-} from './cases/cases.routes.ts';
+import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, sendCaseEventRoute } from './cases/cases.routes.ts';
 import { AppError } from './errors/app-error.ts';
 import { notFoundHandler, problemHandler, sendProblem } from './errors/problem.ts';
 import { healthRoute } from './health/health.routes.ts';
@@ -97,7 +91,8 @@ export function createApp(deps: AppDependencies): Express {
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+    keyGenerator: (req) =>
+      `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
     handler: (_req, res) =>
       sendProblem(res, new AppError('too_many_requests', 'Trop de tentatives de connexion. Réessayez dans quelques minutes.')),
   });

@@ -1,9 +1,9 @@
 import { sessions } from '@parcours/db';
-import { type TestDatabase, createTestDatabase } from '@parcours/testing';
+import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeskWorld, createDeskWorld, createTestApp, logIn, password } from './harness.ts';
+import { createDeskWorld, createTestApp, type DeskWorld, logIn, password } from './harness.ts';
 
 let database: TestDatabase;
 let world: DeskWorld;
@@ -24,7 +24,10 @@ const problemOf = (response: request.Response) => {
 describe('login', () => {
   it('when the password is right, then the session acts for the agent’s only organisation, in an HttpOnly Lax cookie without Secure', async () => {
     const { app } = createTestApp(database.db);
-    const response = await request(app).post('/api/v1/auth/login').send({ email: world.agentEmail.toUpperCase(), password }).expect(200);
+    const response = await request(app)
+      .post('/api/v1/auth/login')
+      .send({ email: world.agentEmail.toUpperCase(), password })
+      .expect(200);
     expect(response.body).toMatchObject({
       agent: { id: world.agentId, displayName: 'Agent d’accueil' },
       organisations: [{ id: world.entryOrganisationId, roles: ['reception', 'referent'] }],
@@ -50,7 +53,10 @@ describe('login', () => {
   it('when logged in, then the session lives in the sessions table under a hash of its id, with agent and organisation', async () => {
     const { app } = createTestApp(database.db);
     const response = await request(app).post('/api/v1/auth/login').send({ email: world.agentEmail, password }).expect(200);
-    const sid = decodeURIComponent(String(response.headers['set-cookie']).split(';')[0]?.split('=')[1] ?? '').slice(2).split('.')[0] ?? '';
+    const sid =
+      decodeURIComponent(String(response.headers['set-cookie']).split(';')[0]?.split('=')[1] ?? '')
+        .slice(2)
+        .split('.')[0] ?? '';
     const rows = await database.db.select().from(sessions).where(eq(sessions.agentId, world.agentId));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.some((row) => row.id === sid)).toBe(false);
@@ -99,14 +105,23 @@ describe('acting organisation', () => {
     const refused = await client.get('/api/v1/cases').expect(403);
     expect(problemOf(refused)).toMatchObject({ type: 'urn:parcours:problem:acting-organisation-required' });
 
-    const foreign = await client.post('/api/v1/auth/acting-organisation').send({ organisationId: world.foreignOrganisationId }).expect(403);
+    const foreign = await client
+      .post('/api/v1/auth/acting-organisation')
+      .send({ organisationId: world.foreignOrganisationId })
+      .expect(403);
     expect(problemOf(foreign)).toMatchObject({ type: 'urn:parcours:problem:forbidden' });
 
-    const chosen = await client.post('/api/v1/auth/acting-organisation').send({ organisationId: world.entryOrganisationId }).expect(200);
+    const chosen = await client
+      .post('/api/v1/auth/acting-organisation')
+      .send({ organisationId: world.entryOrganisationId })
+      .expect(200);
     expect(chosen.body.actingOrganisationId).toBe(world.entryOrganisationId);
     await client.get('/api/v1/cases').expect(200);
     const session = await client.get('/api/v1/auth/session').expect(200);
-    expect(session.body).toMatchObject({ agent: { id: world.twoOrganisationsAgentId }, actingOrganisationId: world.entryOrganisationId });
+    expect(session.body).toMatchObject({
+      agent: { id: world.twoOrganisationsAgentId },
+      actingOrganisationId: world.entryOrganisationId,
+    });
   });
 
   it('when logged out, then the session is gone and the API answers 401', async () => {
@@ -135,7 +150,11 @@ describe('cross-site protection', () => {
       .send({ email: world.agentEmail, password })
       .expect(403);
     expect(problemOf(foreign)).toMatchObject({ type: 'urn:parcours:problem:origin-not-allowed' });
-    await request(app).post('/api/v1/auth/login').set('Origin', 'https://parcours.example.fr').send({ email: world.agentEmail, password }).expect(200);
+    await request(app)
+      .post('/api/v1/auth/login')
+      .set('Origin', 'https://parcours.example.fr')
+      .send({ email: world.agentEmail, password })
+      .expect(200);
     await request(app)
       .post('/api/v1/auth/login')
       .set('Host', 'desk.localhost:3000')

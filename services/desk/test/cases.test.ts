@@ -1,13 +1,12 @@
-import { auditEvents, caseEvents, cases, outbox, personIdentities, persons } from '@parcours/db';
+import { auditEvents, caseEvents, cases, openDatabase, outbox, personIdentities, persons } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
-import { type TestDatabase, createTestDatabase } from '@parcours/testing';
+import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeskWorld, auditRowsFor, createDeskWorld, createTestApp, logIn, sessionSecret } from './harness.ts';
 import { createApp } from '../src/index.ts';
-import { openDatabase } from '@parcours/db';
+import { auditRowsFor, createDeskWorld, createTestApp, type DeskWorld, logIn, sessionSecret } from './harness.ts';
 
 let database: TestDatabase;
 let world: DeskWorld;
@@ -19,7 +18,11 @@ beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
   const { app } = createTestApp(database.db);
-  [reception, foreign, partner] = await Promise.all([logIn(app, world.agentEmail), logIn(app, world.foreignEmail), logIn(app, world.partnerEmail)]);
+  [reception, foreign, partner] = await Promise.all([
+    logIn(app, world.agentEmail),
+    logIn(app, world.foreignEmail),
+    logIn(app, world.partnerEmail),
+  ]);
 });
 afterAll(async () => {
   await database?.close();
@@ -59,11 +62,18 @@ describe('persons', () => {
       .post('/api/v1/persons')
       .send({ familyName: 'Lefèvre-Åberg', givenNames: 'Zoé', birthDate: '1990-05-01', communeInsee: '05061' })
       .expect(201);
-    expect(response.body).toMatchObject({ familyName: 'Lefèvre-Åberg', givenNames: 'Zoé', birthDate: '1990-05-01', birthName: null });
+    expect(response.body).toMatchObject({
+      familyName: 'Lefèvre-Åberg',
+      givenNames: 'Zoé',
+      birthDate: '1990-05-01',
+      birthName: null,
+    });
     const [identity] = await database.db.select().from(personIdentities).where(eq(personIdentities.personId, response.body.id));
     expect(identity?.searchKey).toBe('lefevre aberg zoe');
     const audit = await auditRowsFor(database.db, response.body.id);
-    expect(audit).toMatchObject([{ action: 'person.create', actorId: world.agentId, organisationId: world.entryOrganisationId, outcome: 'allowed' }]);
+    expect(audit).toMatchObject([
+      { action: 'person.create', actorId: world.agentId, organisationId: world.entryOrganisationId, outcome: 'allowed' },
+    ]);
   });
 
   it('when a person is created with wrong types, then 400 lists the fields in French and nothing is written', async () => {
@@ -80,25 +90,40 @@ describe('persons', () => {
   });
 
   it('when searching, then duplicates match without accents or case, by birth date and commune, scored with reasons', async () => {
-    await reception.post('/api/v1/persons').send({ familyName: 'LEFEVRE', givenNames: 'Zoe', birthDate: '1990-05-01' }).expect(201);
+    await reception
+      .post('/api/v1/persons')
+      .send({ familyName: 'LEFEVRE', givenNames: 'Zoe', birthDate: '1990-05-01' })
+      .expect(201);
     await reception.post('/api/v1/persons').send({ familyName: 'Lefebvre', givenNames: 'Zoé' }).expect(201);
     const response = await reception
       .post('/api/v1/persons/search')
       .send({ familyName: 'lefèvre', givenNames: 'ZOÉ', birthDate: '1990-05-01', communeInsee: '05061' })
       .expect(200);
-    const candidates = response.body.candidates as Array<{ person: { id: string; familyName: string }; score: number; reasons: string[] }>;
-    expect(candidates[0]).toMatchObject({ person: { familyName: 'LEFEVRE' }, reasons: ['family_name', 'given_names', 'birth_date'] });
+    const candidates = response.body.candidates as Array<{
+      person: { id: string; familyName: string };
+      score: number;
+      reasons: string[];
+    }>;
+    expect(candidates[0]).toMatchObject({
+      person: { familyName: 'LEFEVRE' },
+      reasons: ['family_name', 'given_names', 'birth_date'],
+    });
     expect(candidates.map((candidate) => candidate.person.familyName)).toContain('Lefebvre');
     const scores = candidates.map((candidate) => candidate.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     // The search itself is audited with the ids it showed, and only ids.
-    const [audit] = await auditRowsFor(database.db, candidates[0]?.person.id ?? '').then((rows) => rows.filter((row) => row.action === 'person.search'));
+    const [audit] = await auditRowsFor(database.db, candidates[0]?.person.id ?? '').then((rows) =>
+      rows.filter((row) => row.action === 'person.search'),
+    );
     expect(audit).toMatchObject({ outcome: 'allowed', organisationId: world.entryOrganisationId });
     expect(audit?.subjectIds).toEqual(candidates.map((candidate) => candidate.person.id));
   });
 
   it('when another organisation searches, then it does not see the persons of this one', async () => {
-    const response = await foreign.post('/api/v1/persons/search').send({ familyName: 'Martin', givenNames: 'Camille' }).expect(200);
+    const response = await foreign
+      .post('/api/v1/persons/search')
+      .send({ familyName: 'Martin', givenNames: 'Camille' })
+      .expect(200);
     expect(response.body.candidates).toEqual([]);
   });
 
@@ -112,17 +137,28 @@ describe('persons', () => {
 
 describe('opening and reading a case', () => {
   it('when a case is opened, then the acting organisation is its entry point, at reception, with its members', async () => {
-    const legalRepresentative = await reception.post('/api/v1/persons').send({ familyName: 'Martin', givenNames: 'Paul' }).expect(201);
+    const legalRepresentative = await reception
+      .post('/api/v1/persons')
+      .send({ familyName: 'Martin', givenNames: 'Paul' })
+      .expect(201);
     const response = await reception
       .post('/api/v1/cases')
-      .send({ ...openBody(), channel: 'phone', members: [...openBody().members, { personId: legalRepresentative.body.id, role: 'legal_representative' }] })
+      .send({
+        ...openBody(),
+        channel: 'phone',
+        members: [...openBody().members, { personId: legalRepresentative.body.id, role: 'legal_representative' }],
+      })
       .expect(201);
     expect(response.body).toMatchObject({ stage: 'reception', state: 'active.reception', revision: 0, closed: false });
     expect(response.body.allowedEvents).toEqual(['CLOSE', 'START_ASSESSMENT', 'SUSPEND']);
     expect(response.headers.location).toBe(`/api/v1/cases/${response.body.id}`);
     expect(response.headers.etag).toBe('"0"');
     const [row] = await database.db.select().from(cases).where(eq(cases.id, response.body.id));
-    expect(row).toMatchObject({ entryOrganisationId: world.entryOrganisationId, referentOrganisationId: world.entryOrganisationId, channel: 'phone' });
+    expect(row).toMatchObject({
+      entryOrganisationId: world.entryOrganisationId,
+      referentOrganisationId: world.entryOrganisationId,
+      channel: 'phone',
+    });
 
     const read = await reception.get(`/api/v1/cases/${response.body.id}`).expect(200);
     expect(read.body.members).toEqual(
@@ -148,7 +184,14 @@ describe('opening and reading a case', () => {
     const before = await writeCounts();
     const response = await reception
       .post('/api/v1/cases')
-      .send({ ...openBody(), channel: 'pigeon', members: [{ personId: world.personId, role: 'primary' }, { personId: world.personId, role: 'uncle' }] })
+      .send({
+        ...openBody(),
+        channel: 'pigeon',
+        members: [
+          { personId: world.personId, role: 'primary' },
+          { personId: world.personId, role: 'uncle' },
+        ],
+      })
       .expect(400);
     const fields = (problemOf(response).errors as Array<{ field: string }>).map((issue) => issue.field);
     expect(fields).toEqual(expect.arrayContaining(['channel', 'members.1.role']));
@@ -164,7 +207,12 @@ describe('opening and reading a case', () => {
     await reception.get(`/api/v1/cases/${opened.id}`).set('If-None-Match', '"7"').expect(200);
     const reads = (await auditRowsFor(database.db, opened.id)).filter((row) => row.action === 'case.read');
     expect(reads).toHaveLength(3);
-    expect(reads[0]).toMatchObject({ actorKind: 'agent', actorId: world.agentId, organisationId: world.entryOrganisationId, outcome: 'allowed' });
+    expect(reads[0]).toMatchObject({
+      actorKind: 'agent',
+      actorId: world.agentId,
+      organisationId: world.entryOrganisationId,
+      outcome: 'allowed',
+    });
     expect(reads[0]?.subjectIds).toEqual([opened.id, world.personId]);
     expect(reads[0]?.requestId).toEqual(expect.any(String));
   });
@@ -198,22 +246,36 @@ describe('listing cases', () => {
     const caf = await logIn(app, localWorld.twoOrganisationsEmail);
     await caf.post('/api/v1/auth/acting-organisation').send({ organisationId: localWorld.partnerOrganisationId }).expect(200);
 
-    const opened = [];
+    const opened: string[] = [];
     for (const channel of ['physical', 'phone', 'phone']) {
-      const response = await agent.post('/api/v1/cases').send({ ...openBody(), members: [{ personId: localWorld.personId, role: 'primary' }], channel }).expect(201);
+      const response = await agent
+        .post('/api/v1/cases')
+        .send({ ...openBody(), members: [{ personId: localWorld.personId, role: 'primary' }], channel })
+        .expect(201);
       opened.push(response.body.id as string);
       aMinuteLater();
     }
     const referred = await agent
       .post('/api/v1/cases')
-      .send({ ...openBody(), members: [{ personId: localWorld.personId, role: 'primary' }], referentOrganisationId: localWorld.partnerOrganisationId })
+      .send({
+        ...openBody(),
+        members: [{ personId: localWorld.personId, role: 'primary' }],
+        referentOrganisationId: localWorld.partnerOrganisationId,
+      })
       .expect(201);
     aMinuteLater();
-    await agent.post(`/api/v1/cases/${opened[0]}/events`).send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }).expect(200);
+    await agent
+      .post(`/api/v1/cases/${opened[0]}/events`)
+      .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(200);
 
     const all = await agent.get('/api/v1/cases').expect(200);
     expect(all.body.total).toBe(4);
-    expect(all.body.items[0]).toMatchObject({ id: opened[0], stage: 'assessment', primaryMember: { personId: localWorld.personId, familyName: 'Martin' } });
+    expect(all.body.items[0]).toMatchObject({
+      id: opened[0],
+      stage: 'assessment',
+      primaryMember: { personId: localWorld.personId, familyName: 'Martin' },
+    });
 
     const phone = await agent.get('/api/v1/cases?channel=phone&pageSize=1&page=2').expect(200);
     expect(phone.body).toMatchObject({ total: 2, page: 2, pageSize: 1 });
@@ -238,7 +300,10 @@ describe('listing cases', () => {
 describe('sending events', () => {
   it('when an allowed event comes with the current revision, then the answer has the new state, revision and allowed events', async () => {
     const opened = await openCase();
-    const response = await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }).expect(200);
+    const response = await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(200);
     expect(response.body).toMatchObject({ id: opened.id, stage: 'assessment', state: 'active.assessment', revision: 1 });
     expect(response.body.allowedEvents).toEqual(['CLOSE', 'COMPLETE_ASSESSMENT', 'ENTER_CASE_MANAGEMENT', 'SUSPEND']);
     expect(response.headers.etag).toBe('"1"');
@@ -246,28 +311,50 @@ describe('sending events', () => {
 
   it('when the revision is stale, then 409 revision-conflict with the current revision, and nothing is written', async () => {
     const opened = await openCase();
-    await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }).expect(200);
+    await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(200);
     const before = await writeCounts();
-    const response = await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 }).expect(409);
-    expect(problemOf(response)).toMatchObject({ type: 'urn:parcours:problem:revision-conflict', status: 409, currentRevision: 1 });
+    const response = await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(409);
+    expect(problemOf(response)).toMatchObject({
+      type: 'urn:parcours:problem:revision-conflict',
+      status: 409,
+      currentRevision: 1,
+    });
     expect(await writeCounts()).toEqual(before);
   });
 
   it('when the event is not allowed at this stage, then 409 event-not-allowed listing the allowed events, and nothing is written', async () => {
     const opened = await openCase();
     const before = await writeCounts();
-    const response = await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 }).expect(409);
+    const response = await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(409);
     const problem = problemOf(response);
-    expect(problem).toMatchObject({ type: 'urn:parcours:problem:event-not-allowed', allowedEvents: ['CLOSE', 'START_ASSESSMENT', 'SUSPEND'] });
+    expect(problem).toMatchObject({
+      type: 'urn:parcours:problem:event-not-allowed',
+      allowedEvents: ['CLOSE', 'START_ASSESSMENT', 'SUSPEND'],
+    });
     expect(problem.type).not.toBe('urn:parcours:problem:revision-conflict');
     expect(await writeCounts()).toEqual(before);
   });
 
   it('when the event is unknown or lacks its payload, then 400 naming the field', async () => {
     const opened = await openCase();
-    const unknown = await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'TELEPORT' }, expectedRevision: 0 }).expect(400);
+    const unknown = await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'TELEPORT' }, expectedRevision: 0 })
+      .expect(400);
     expect((problemOf(unknown).errors as Array<{ field: string }>)[0]?.field).toBe('event.type');
-    const noReason = await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'CLOSE' }, expectedRevision: '0' }).expect(400);
+    const noReason = await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'CLOSE' }, expectedRevision: '0' })
+      .expect(400);
     const fields = (problemOf(noReason).errors as Array<{ field: string }>).map((issue) => issue.field).sort();
     expect(fields).toEqual(['event.reason', 'expectedRevision']);
   });
@@ -275,17 +362,29 @@ describe('sending events', () => {
   it('when another organisation sends an event, then 404, audited as denied, and nothing is written', async () => {
     const opened = await openCase();
     const before = await writeCounts();
-    const response = await foreign.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }).expect(404);
+    const response = await foreign
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(404);
     expect(problemOf(response)).toMatchObject({ type: 'urn:parcours:problem:not-found' });
     expect(await writeCounts()).toEqual(before);
     const audit = await auditRowsFor(database.db, opened.id);
-    expect(audit.filter((row) => row.actorId === world.foreignAgentId)).toMatchObject([{ action: 'case.transition', outcome: 'denied' }]);
+    expect(audit.filter((row) => row.actorId === world.foreignAgentId)).toMatchObject([
+      { action: 'case.transition', outcome: 'denied' },
+    ]);
   });
 
   it('when the body is malformed JSON, then 400 malformed-json', async () => {
     const opened = await openCase();
-    const response = await reception.post(`/api/v1/cases/${opened.id}/events`).set('Content-Type', 'application/json').send('{"event": {"type": "START_ASSESSMENT"},').expect(400);
-    expect(problemOf(response)).toMatchObject({ type: 'urn:parcours:problem:malformed-json', detail: expect.stringMatching(/JSON/) });
+    const response = await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .set('Content-Type', 'application/json')
+      .send('{"event": {"type": "START_ASSESSMENT"},')
+      .expect(400);
+    expect(problemOf(response)).toMatchObject({
+      type: 'urn:parcours:problem:malformed-json',
+      detail: expect.stringMatching(/JSON/),
+    });
   });
 
   it('when the body is larger than the limit, then 413', async () => {
@@ -300,11 +399,26 @@ describe('sending events', () => {
 describe('timeline', () => {
   it('when the timeline is read, then each step has its actor, from and to states and time, and the read is audited', async () => {
     const opened = await openCase();
-    await reception.post(`/api/v1/cases/${opened.id}/events`).send({ event: { type: 'SUSPEND', reason: 'person_request' }, expectedRevision: 0 }).expect(200);
+    await reception
+      .post(`/api/v1/cases/${opened.id}/events`)
+      .send({ event: { type: 'SUSPEND', reason: 'person_request' }, expectedRevision: 0 })
+      .expect(200);
     const response = await reception.get(`/api/v1/cases/${opened.id}/timeline`).expect(200);
     expect(response.body.events).toMatchObject([
-      { revision: 0, eventType: 'OPEN', fromState: '', toState: 'active.reception', actor: { kind: 'agent', id: world.agentId, organisationId: world.entryOrganisationId } },
-      { revision: 1, eventType: 'SUSPEND', payload: { reason: 'person_request' }, fromState: 'active.reception', toState: 'suspended' },
+      {
+        revision: 0,
+        eventType: 'OPEN',
+        fromState: '',
+        toState: 'active.reception',
+        actor: { kind: 'agent', id: world.agentId, organisationId: world.entryOrganisationId },
+      },
+      {
+        revision: 1,
+        eventType: 'SUSPEND',
+        payload: { reason: 'person_request' },
+        fromState: 'active.reception',
+        toState: 'suspended',
+      },
     ]);
     expect(response.body.events[1].at).toBe('2026-03-02T09:00:00.000Z');
     const reads = (await auditRowsFor(database.db, opened.id)).filter((row) => row.action === 'case.timeline');

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeskWorld, createDeskWorld, createTestApp, logIn } from './harness.ts';
+import { createDeskWorld, createTestApp, type DeskWorld, logIn } from './harness.ts';
 
 /** The embedded start runs the desk on PGlite: the same app must work there. */
 describe('desk on embedded PGlite', () => {
@@ -22,9 +22,16 @@ describe('desk on embedded PGlite', () => {
     const client = await logIn(app, world.agentEmail);
     const opened = await client
       .post('/api/v1/cases')
-      .send({ channel: 'itinerant', expressedRequest: 'Aide pour une demande de RSA', members: [{ personId: world.personId, role: 'primary' }] })
+      .send({
+        channel: 'itinerant',
+        expressedRequest: 'Aide pour une demande de RSA',
+        members: [{ personId: world.personId, role: 'primary' }],
+      })
       .expect(201);
-    await client.post(`/api/v1/cases/${opened.body.id}/events`).send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 }).expect(200);
+    await client
+      .post(`/api/v1/cases/${opened.body.id}/events`)
+      .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 })
+      .expect(200);
     const read = await client.get(`/api/v1/cases/${opened.body.id}`).expect(200);
     expect(read.body).toMatchObject({ stage: 'assessment', revision: 1, channel: 'itinerant' });
     const search = await client.post('/api/v1/persons/search').send({ familyName: 'MARTÍN', givenNames: 'camille' }).expect(200);

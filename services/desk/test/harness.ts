@@ -1,6 +1,6 @@
-import { type Database, agents, auditEvents, memberships } from '@parcours/db';
+import { agents, auditEvents, type Database, memberships } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
-import { type FixtureTerritory, ManualClock, createFixtureTerritory } from '@parcours/testing';
+import { createFixtureTerritory, type FixtureTerritory, ManualClock } from '@parcours/testing';
 import argon2 from 'argon2';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Express } from 'express';
@@ -72,5 +72,9 @@ export async function logIn(app: Express, email: string) {
 
 /** Audit rows naming a subject, oldest first. */
 export function auditRowsFor(db: Database, subjectId: string) {
-  return db.select().from(auditEvents).where(sql`${subjectId} = any(${auditEvents.subjectIds})`).orderBy(asc(auditEvents.sequence));
+  return db
+    .select()
+    .from(auditEvents)
+    .where(sql`${subjectId} = any(${auditEvents.subjectIds})`)
+    .orderBy(asc(auditEvents.sequence));
 }

@@ -1,7 +1,7 @@
-import { type TestDatabase, createTestDatabase } from '@parcours/testing';
+import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeskWorld, createDeskWorld, createTestApp, logIn } from './harness.ts';
+import { createDeskWorld, createTestApp, type DeskWorld, logIn } from './harness.ts';
 
 let database: TestDatabase;
 let world: DeskWorld;
@@ -27,7 +27,9 @@ describe('OpenAPI document', () => {
     const { app } = createTestApp(database.db);
     const { body: document } = await request(app).get('/api/v1/openapi.json').expect(200);
     expect(document.openapi).toBe('3.1.0');
-    const operations = Object.values(document.paths as Record<string, Record<string, Operation>>).flatMap((methods) => Object.values(methods));
+    const operations = Object.values(document.paths as Record<string, Record<string, Operation>>).flatMap((methods) =>
+      Object.values(methods),
+    );
     const ids = operations.map((operation) => operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z]+$/);
@@ -61,7 +63,12 @@ describe('OpenAPI document', () => {
     const send = paths['/api/v1/cases/{caseId}/events']?.post;
     expect(send?.requestBody?.content['application/json']?.schema.required).toEqual(['event', 'expectedRevision']);
     expect(Object.keys(send?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '409']));
-    expect(paths['/api/v1/cases']?.get?.parameters?.map((parameter) => parameter.name)).toEqual(['stage', 'channel', 'page', 'pageSize']);
+    expect(paths['/api/v1/cases']?.get?.parameters?.map((parameter) => parameter.name)).toEqual([
+      'stage',
+      'channel',
+      'page',
+      'pageSize',
+    ]);
     expect(paths['/api/v1/auth/login']?.post?.security).toEqual([]);
     expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'requestId']);
   });
@@ -72,10 +79,16 @@ describe('OpenAPI document', () => {
     const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    const router = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
+    const router = (
+      app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }
+    ).router;
     const mounted = router.stack
       .filter((layer) => layer.route)
-      .flatMap((layer) => Object.keys(layer.route?.methods ?? {}).filter((method) => method !== '_all').map((method) => `${method} ${layer.route?.path}`));
+      .flatMap((layer) =>
+        Object.keys(layer.route?.methods ?? {})
+          .filter((method) => method !== '_all')
+          .map((method) => `${method} ${layer.route?.path}`),
+      );
     expect(mounted.sort()).toEqual(documented.sort());
   });
 });

@@ -1,4 +1,4 @@
-import { type Executor, auditEvents } from '@parcours/db';
+import { auditEvents, type Executor } from '@parcours/db';
 import type { ActingAgent } from '../policy/access-policy.ts';
 
 export type AuditOutcome = 'allowed' | 'denied';

@@ -1,4 +1,4 @@
-import { type Database, type MembershipRole, agents, memberships, organisations } from '@parcours/db';
+import { agents, type Database, type MembershipRole, memberships, organisations } from '@parcours/db';
 import { asc, eq } from 'drizzle-orm';
 
 export interface AgentOrganisation {

@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
 import type { CsrfSync } from 'csrf-sync';
+import type { RequestHandler } from 'express';
 import { defineRoute } from '../openapi/route-registry.ts';
 import { chooseActingOrganisationBody, csrfTokenView, loginBody, sessionView } from './auth.schemas.ts';
 import { type Authenticator, chooseActingOrganisation, describeSession, logIn, logOut } from './log-in.ts';
@@ -72,7 +72,11 @@ export function authRoutes({ passport, loginRateLimit, csrf }: AuthRouteDependen
       tags: ['auth'],
       access: { kind: 'public' },
       responses: { 200: { description: 'Le jeton', schema: csrfTokenView } },
-      handle: async ({ req }) => ({ status: 200, body: { csrfToken: csrf.generateToken(req) }, headers: { 'Cache-Control': 'no-store' } }),
+      handle: async ({ req }) => ({
+        status: 200,
+        body: { csrfToken: csrf.generateToken(req) },
+        headers: { 'Cache-Control': 'no-store' },
+      }),
     }),
   ];
 }

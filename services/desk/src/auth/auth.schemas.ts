@@ -10,9 +10,7 @@ export const chooseActingOrganisationBody = z.strictObject({ organisationId: z.u
 
 export const sessionView = z.object({
   agent: z.object({ id: z.uuid(), displayName: z.string() }),
-  organisations: z.array(
-    z.object({ id: z.uuid(), name: z.string(), kind: z.string(), roles: z.array(z.enum(membershipRoles)) }),
-  ),
+  organisations: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string(), roles: z.array(z.enum(membershipRoles)) })),
   /** Set when the agent has exactly one organisation, or once one is chosen. */
   actingOrganisationId: z.uuid().nullable(),
 });

@@ -39,14 +39,20 @@ export class DatabaseSessionStore extends session.Store {
       .insert(sessions)
       .values({ id: rowIdOf(sid), ...columns })
       .onConflictDoUpdate({ target: sessions.id, set: columns })
-      .then(() => callback?.(), (error: unknown) => callback?.(error));
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(error),
+      );
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
     this.db
       .delete(sessions)
       .where(eq(sessions.id, rowIdOf(sid)))
-      .then(() => callback?.(), (error: unknown) => callback?.(error));
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(error),
+      );
   }
 
   /** Deletes expired rows; the worker or a cron may call it, reads already ignore them. */

@@ -9,12 +9,9 @@ import { verifyCredentials } from './verify-credentials.ts';
 
 export type Authenticator = InstanceType<typeof passport.Authenticator>;
 
-declare global {
-  namespace Express {
-    interface User {
-      id: string;
-    }
-  }
+/** What passport carries for us: the agent id only. */
+interface AgentUser {
+  id: string;
 }
 
 /** One passport per app (not the module's singleton), so several apps can live in one process. */
@@ -26,14 +23,14 @@ export function createPassport(db: Database): Authenticator {
     }),
   );
   // The session holds the agent id only; roles are read per request by the policy.
-  authenticator.serializeUser((agent, done) => done(null, agent.id));
+  authenticator.serializeUser((agent, done) => done(null, (agent as AgentUser).id));
   authenticator.deserializeUser((id: string, done) => done(null, { id }));
   return authenticator;
 }
 
-function authenticate(passport: Authenticator, req: Request, res: Response): Promise<Express.User | null> {
+function authenticate(passport: Authenticator, req: Request, res: Response): Promise<AgentUser | null> {
   return new Promise((resolve, reject) => {
-    passport.authenticate('local', { session: false }, (error: unknown, agent: Express.User | false) => {
+    passport.authenticate('local', { session: false }, (error: unknown, agent: AgentUser | false) => {
       if (error) reject(error);
       else resolve(agent || null);
     })(req, res, reject);
@@ -60,7 +57,12 @@ export function logOut(req: Request): Promise<void> {
 }
 
 /** Makes the session act for one of the agent's organisations. */
-export async function chooseActingOrganisation(db: Database, req: Request, agentId: string, organisationId: string): Promise<SessionView> {
+export async function chooseActingOrganisation(
+  db: Database,
+  req: Request,
+  agentId: string,
+  organisationId: string,
+): Promise<SessionView> {
   const profile = await loadAgentProfile(db, agentId);
   if (!profile?.organisations.some((organisation) => organisation.id === organisationId)) {
     throw new AppError('forbidden', 'Vous n’êtes pas membre de cette structure.');

@@ -1,4 +1,4 @@
-import { type Database, agents } from '@parcours/db';
+import { agents, type Database } from '@parcours/db';
 import argon2 from 'argon2';
 import { eq, sql } from 'drizzle-orm';
 

@@ -1,17 +1,24 @@
 import type { cases } from '@parcours/db';
 import type { CaseView } from '@parcours/engine';
-import { type JourneyStage, allowedEventsOf, sendableEventTypes, statePathOf } from '@parcours/journey';
+import { allowedEventsOf, type JourneyStage, sendableEventTypes, statePathOf } from '@parcours/journey';
 
 type CaseRow = typeof cases.$inferSelect;
 
 /** The journey state of a stored case, read from the row alone (the snapshot is the truth). */
-export function caseStateOf(row: Pick<CaseRow, 'id' | 'stage' | 'stateValue' | 'revision' | 'machineVersion' | 'snapshot' | 'closedAt'>) {
+export function caseStateOf(
+  row: Pick<CaseRow, 'id' | 'stage' | 'stateValue' | 'revision' | 'machineVersion' | 'snapshot' | 'closedAt'>,
+) {
   return {
     id: row.id,
     stage: row.stage as JourneyStage,
     state: statePathOf(row.stateValue as Parameters<typeof statePathOf>[0]),
     revision: row.revision,
-    allowedEvents: allowedEventsOf('journey', row.machineVersion, row.snapshot as Record<string, unknown>, sendableEventTypes.journey),
+    allowedEvents: allowedEventsOf(
+      'journey',
+      row.machineVersion,
+      row.snapshot as Record<string, unknown>,
+      sendableEventTypes.journey,
+    ),
     closed: row.closedAt !== null,
   };
 }

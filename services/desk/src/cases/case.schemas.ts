@@ -13,7 +13,10 @@ export const openCaseBody = z.strictObject({
     .min(1)
     .max(20)
     .refine((members) => members.filter((member) => member.role === 'primary').length === 1, 'Un et un seul membre principal')
-    .refine((members) => new Set(members.map((member) => member.personId)).size === members.length, 'Une personne figure deux fois'),
+    .refine(
+      (members) => new Set(members.map((member) => member.personId)).size === members.length,
+      'Une personne figure deux fois',
+    ),
   /** Defaults to the entry organisation. */
   referentOrganisationId: z.uuid().optional(),
 });

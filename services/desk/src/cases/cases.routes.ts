@@ -81,7 +81,9 @@ export const sendCaseEventRoute = defineRoute({
   access: { kind: 'acting', permission: 'case.transition' },
   params: caseIdParams,
   body: sendCaseEventBody,
-  responses: { 200: { description: 'Le nouvel état, sa révision et les événements possibles', schema: caseState, headers: etagHeader } },
+  responses: {
+    200: { description: 'Le nouvel état, sa révision et les événements possibles', schema: caseState, headers: etagHeader },
+  },
   handle: async ({ caller, params, body, requestId, deps }) => {
     const moved = await sendCaseEvent(deps.db, params.caseId, body, { agent: caller, requestId, clock: deps.clock });
     return { status: 200, body: moved, headers: { ETag: etagOf(moved.revision) } };

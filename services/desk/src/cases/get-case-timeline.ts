@@ -1,7 +1,7 @@
-import { type Database, caseEvents, cases, withActor } from '@parcours/db';
+import { caseEvents, cases, type Database, withActor } from '@parcours/db';
 import { asc, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { actorOf, canReachCase } from '../policy/access-policy.ts';
 import type { CaseTimeline } from './case.schemas.ts';
 

@@ -1,7 +1,7 @@
-import { type Database, caseMembers, cases, personIdentities, withActor } from '@parcours/db';
+import { caseMembers, cases, type Database, personIdentities, withActor } from '@parcours/db';
 import { asc, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { actorOf, canReachCase } from '../policy/access-policy.ts';
 import type { CaseDetail } from './case.schemas.ts';
 import { caseStateOf } from './case-state.ts';
@@ -14,7 +14,12 @@ export async function getCase(db: Database, caseId: string, call: DeskCall): Pro
   return withActor(db, actorOf(call.agent), async (tx) => {
     const [row] = await tx.select().from(cases).where(eq(cases.id, caseId));
     if (!row || !canReachCase(call.agent, row)) {
-      await recordAudit(tx, call.agent, { action: 'case.read', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' }, auditCallOf(call));
+      await recordAudit(
+        tx,
+        call.agent,
+        { action: 'case.read', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' },
+        auditCallOf(call),
+      );
       return null;
     }
     const members = await tx
@@ -33,7 +38,12 @@ export async function getCase(db: Database, caseId: string, call: DeskCall): Pro
     await recordAudit(
       tx,
       call.agent,
-      { action: 'case.read', subjectKind: 'case', subjectIds: [caseId, ...members.map((member) => member.personId)], outcome: 'allowed' },
+      {
+        action: 'case.read',
+        subjectKind: 'case',
+        subjectIds: [caseId, ...members.map((member) => member.personId)],
+        outcome: 'allowed',
+      },
       auditCallOf(call),
     );
     return {

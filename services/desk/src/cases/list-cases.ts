@@ -1,7 +1,7 @@
-import { type Database, caseMembers, cases, personIdentities, withActor } from '@parcours/db';
-import { type SQL, and, count, desc, eq } from 'drizzle-orm';
+import { caseMembers, cases, type Database, personIdentities, withActor } from '@parcours/db';
+import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { actorOf, reachableCases } from '../policy/access-policy.ts';
 import type { CaseList, CaseSummary, ListCasesQuery } from './case.schemas.ts';
 import { caseStateOf } from './case-state.ts';

@@ -2,7 +2,7 @@ import { type Database, organisations, persons, withActor } from '@parcours/db';
 import { openCase as openCaseInEngine } from '@parcours/engine';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
 import { actorOf, reachablePersons } from '../policy/access-policy.ts';
 import type { OpenCaseBody } from './case.schemas.ts';
@@ -22,7 +22,12 @@ export async function openCase(db: Database, input: OpenCaseBody, call: DeskCall
       .where(and(inArray(persons.id, personIds), isNull(persons.anonymisedAt), reachablePersons(call.agent)));
     const missing = personIds.filter((id) => !reached.some((row) => row.id === id));
     if (missing.length > 0) {
-      await recordAudit(tx, call.agent, { action: 'case.open', subjectKind: 'person', subjectIds: missing, outcome: 'denied' }, auditCallOf(call));
+      await recordAudit(
+        tx,
+        call.agent,
+        { action: 'case.open', subjectKind: 'person', subjectIds: missing, outcome: 'denied' },
+        auditCallOf(call),
+      );
       return 'unknown_person' as const;
     }
     if (input.referentOrganisationId) {
@@ -54,4 +59,3 @@ export async function openCase(db: Database, input: OpenCaseBody, call: DeskCall
   );
   return caseStateOfView(opened);
 }
-

@@ -1,7 +1,7 @@
 import { type Database, withActor } from '@parcours/db';
 import { EngineError, sendCaseEvent as sendCaseEventInEngine } from '@parcours/engine';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { actorOf, canReachCase } from '../policy/access-policy.ts';
 import type { SendCaseEventBody } from './case.schemas.ts';
 import { caseStateOfView } from './case-state.ts';
@@ -27,7 +27,12 @@ export async function sendCaseEvent(db: Database, caseId: string, input: SendCas
   } catch (error) {
     if (error instanceof EngineError && error.code === 'case_not_found') {
       await withActor(db, actorOf(call.agent), (tx) =>
-        recordAudit(tx, call.agent, { action: 'case.transition', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' }, auditCallOf(call)),
+        recordAudit(
+          tx,
+          call.agent,
+          { action: 'case.transition', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' },
+          auditCallOf(call),
+        ),
       );
     }
     throw error;

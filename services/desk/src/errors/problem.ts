@@ -1,7 +1,7 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { EngineError } from '@parcours/engine';
-import { AppError, problemTypeOf } from './app-error.ts';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { fieldIssuesOf } from '../http/validate.ts';
+import { AppError, problemTypeOf } from './app-error.ts';
 
 export const problemContentType = 'application/problem+json';
 
@@ -92,5 +92,8 @@ export const problemHandler: ErrorRequestHandler = (error: unknown, req, res, ne
     return;
   }
   req.log.error({ err: error }, 'unhandled error');
-  sendProblem(res, new AppError('internal', 'Une erreur inattendue est survenue. Communiquez l’identifiant de requête au support.'));
+  sendProblem(
+    res,
+    new AppError('internal', 'Une erreur inattendue est survenue. Communiquez l’identifiant de requête au support.'),
+  );
 };

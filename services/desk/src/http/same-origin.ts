@@ -23,11 +23,13 @@ export function rejectForeignOrigins(allowedOrigins: readonly string[]): Request
  * forms posted from elsewhere (they cannot send `application/json` without a CORS preflight).
  */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (safeMethods.has(req.method) || !req.headers['content-type'] && !hasBody(req.headers)) return next();
+  if (safeMethods.has(req.method) || (!req.headers['content-type'] && !hasBody(req.headers))) return next();
   if (req.is('application/json')) return next();
   next(new AppError('unsupported_media_type', 'Le corps de la requête doit être au format JSON (application/json).'));
 };
 
 function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): boolean {
-  return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
+  return (
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined
+  );
 }

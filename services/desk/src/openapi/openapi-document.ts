@@ -1,14 +1,18 @@
 import { z } from 'zod';
+import { sessionCookieName } from '../auth/auth.routes.ts';
 import { appErrorStatuses } from '../errors/app-error.ts';
 import { problemContentType } from '../errors/problem.ts';
-import { sessionCookieName } from '../auth/auth.routes.ts';
 import type { AnyRoute, ResponseSpec } from './route-registry.ts';
 
 type JsonSchema = Record<string, unknown>;
 
 /** JSON Schema 2020-12, the dialect of OpenAPI 3.1, describing what a client sends (input) or gets. */
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -25,7 +29,11 @@ const problemSchema: JsonSchema = {
     currentRevision: { type: 'integer', description: '409 revision-conflict : la révision actuelle' },
     errors: {
       type: 'array',
-      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
     },
   },
 };
@@ -38,12 +46,14 @@ const problemResponse = (description: string) => ({
 /** The failures a route can answer, from what it declares: access, path ids, body. */
 function problemResponsesOf(route: AnyRoute): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
-  if (route.body || route.params || route.query) responses[400] = problemResponse('Requête invalide (JSON illisible, champs invalides)');
+  if (route.body || route.params || route.query)
+    responses[400] = problemResponse('Requête invalide (JSON illisible, champs invalides)');
   if (route.access.kind !== 'public') responses[401] = problemResponse('Non connecté');
   if (route.access.kind === 'acting') responses[403] = problemResponse('Pas de structure choisie, ou rôle insuffisant');
   else if (route.method === 'post') responses[403] = problemResponse('Origine non autorisée');
   if (route.params) responses[404] = problemResponse('Introuvable (ou hors de portée de la structure : indiscernable)');
-  if (route.operationId === 'sendCaseEvent') responses[409] = problemResponse('Événement impossible à cette étape, ou révision périmée');
+  if (route.operationId === 'sendCaseEvent')
+    responses[409] = problemResponse('Événement impossible à cette étape, ou révision périmée');
   if (route.body) {
     responses[413] = problemResponse('Corps trop volumineux');
     responses[415] = problemResponse('Le corps doit être en JSON');
@@ -56,7 +66,13 @@ function problemResponsesOf(route: AnyRoute): Record<string, unknown> {
 function successResponseOf(spec: ResponseSpec) {
   return {
     description: spec.description,
-    ...(spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, header]) => [name, { ...header, schema: { type: 'string' } }])) } : {}),
+    ...(spec.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(spec.headers).map(([name, header]) => [name, { ...header, schema: { type: 'string' } }]),
+          ),
+        }
+      : {}),
     ...(spec.schema ? { content: { 'application/json': { schema: jsonSchemaOf(spec.schema, 'output') } } } : {}),
   };
 }
@@ -70,7 +86,12 @@ function parametersOf(route: AnyRoute) {
     if (!schema) continue;
     const object = jsonSchemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(object.properties ?? {})) {
-      parameters.push({ name, in: location, required: location === 'path' || (object.required ?? []).includes(name), schema: property });
+      parameters.push({
+        name,
+        in: location,
+        required: location === 'path' || (object.required ?? []).includes(name),
+        schema: property,
+      });
     }
   }
   return parameters;

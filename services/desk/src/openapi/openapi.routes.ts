@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type AnyRoute, defineRoute } from './route-registry.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
+import { type AnyRoute, defineRoute } from './route-registry.ts';
 
 /** Serves the document of `routes()`, itself included; built once, on first request. */
 export function openApiRoute(routes: () => readonly AnyRoute[]) {

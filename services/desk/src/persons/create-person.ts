@@ -1,6 +1,6 @@
 import { type Database, personIdentities, persons, withActor } from '@parcours/db';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { actorOf } from '../policy/access-policy.ts';
 import { searchKeyOf } from './normalise-name.ts';
 import type { CreatePersonBody, Person } from './person.schemas.ts';
@@ -29,7 +29,12 @@ export async function createPerson(db: Database, input: CreatePersonBody, call: 
       searchKey: searchKeyOf(input.familyName, input.givenNames),
       updatedAt: now,
     });
-    await recordAudit(tx, call.agent, { action: 'person.create', subjectKind: 'person', subjectIds: [created.id], outcome: 'allowed' }, auditCallOf(call));
+    await recordAudit(
+      tx,
+      call.agent,
+      { action: 'person.create', subjectKind: 'person', subjectIds: [created.id], outcome: 'allowed' },
+      auditCallOf(call),
+    );
     return { id: created.id, ...identity };
   });
 }

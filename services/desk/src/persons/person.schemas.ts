@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 const name = (max: number) => z.string().trim().min(1).max(max);
 const inseeCommuneCode = z.string().regex(/^(?:\d{5}|2[AB]\d{3})$/, 'Code commune INSEE attendu (5 caractères)');
-const birthDate = z.iso.date().refine((value) => value <= new Date().toISOString().slice(0, 10), 'La date de naissance est dans le futur');
+const birthDate = z.iso
+  .date()
+  .refine((value) => value <= new Date().toISOString().slice(0, 10), 'La date de naissance est dans le futur');
 
 export const createPersonBody = z.strictObject({
   familyName: name(100),
@@ -10,7 +12,11 @@ export const createPersonBody = z.strictObject({
   birthName: name(100).optional(),
   birthDate: birthDate.optional(),
   communeInsee: inseeCommuneCode.optional(),
-  phone: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'Numéro de téléphone invalide').optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,20}$/, 'Numéro de téléphone invalide')
+    .optional(),
   email: z.email().max(254).optional(),
 });
 export type CreatePersonBody = z.infer<typeof createPersonBody>;
@@ -35,7 +41,15 @@ export const searchPersonsBody = z.strictObject({
 });
 export type SearchPersonsBody = z.infer<typeof searchPersonsBody>;
 
-export const matchReasons = ['family_name', 'family_name_close', 'birth_name', 'given_names', 'first_given_name', 'birth_date', 'commune'] as const;
+export const matchReasons = [
+  'family_name',
+  'family_name_close',
+  'birth_name',
+  'given_names',
+  'first_given_name',
+  'birth_date',
+  'commune',
+] as const;
 export type MatchReason = (typeof matchReasons)[number];
 
 export const duplicateCandidate = z.object({

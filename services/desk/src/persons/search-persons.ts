@@ -1,7 +1,7 @@
 import { type Database, personIdentities, persons, withActor } from '@parcours/db';
 import { and, eq, isNull, like, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
-import { type DeskCall, auditCallOf } from '../desk-call.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { actorOf, reachablePersons } from '../policy/access-policy.ts';
 import { isOneEditApart, normaliseName } from './normalise-name.ts';
 import type { DuplicateCandidate, MatchReason, Person, SearchPersonsBody } from './person.schemas.ts';
@@ -27,7 +27,11 @@ const weights: Record<MatchReason, number> = {
  * (or birth name), given names, birth date, commune, compared without accents or case. Scored in code
  * so the reasons can be shown to the agent, who decides.
  */
-export async function searchPersons(db: Database, input: SearchPersonsBody, call: DeskCall): Promise<{ candidates: DuplicateCandidate[] }> {
+export async function searchPersons(
+  db: Database,
+  input: SearchPersonsBody,
+  call: DeskCall,
+): Promise<{ candidates: DuplicateCandidate[] }> {
   const family = normaliseName(input.familyName);
   const firstFamilyWord = family.split(' ')[0] ?? family;
   return withActor(db, actorOf(call.agent), async (tx) => {
@@ -41,7 +45,10 @@ export async function searchPersons(db: Database, input: SearchPersonsBody, call
         and(
           isNull(persons.anonymisedAt),
           reachablePersons(call.agent),
-          or(like(personIdentities.searchKey, prefix), input.birthDate ? eq(personIdentities.birthDate, input.birthDate) : undefined),
+          or(
+            like(personIdentities.searchKey, prefix),
+            input.birthDate ? eq(personIdentities.birthDate, input.birthDate) : undefined,
+          ),
         ),
       )
       .limit(maxScanned);
@@ -53,7 +60,12 @@ export async function searchPersons(db: Database, input: SearchPersonsBody, call
     await recordAudit(
       tx,
       call.agent,
-      { action: 'person.search', subjectKind: 'person', subjectIds: candidates.map((candidate) => candidate.person.id), outcome: 'allowed' },
+      {
+        action: 'person.search',
+        subjectKind: 'person',
+        subjectIds: candidates.map((candidate) => candidate.person.id),
+        outcome: 'allowed',
+      },
       auditCallOf(call),
     );
     return { candidates };
@@ -75,7 +87,10 @@ function scoreCandidate(identity: typeof personIdentities.$inferSelect, wanted: 
   }
   if (wanted.birthDate && identity.birthDate === wanted.birthDate) reasons.push('birth_date');
   if (wanted.communeInsee && identity.communeInsee === wanted.communeInsee) reasons.push('commune');
-  const score = Math.min(100, reasons.reduce((sum, reason) => sum + weights[reason], 0));
+  const score = Math.min(
+    100,
+    reasons.reduce((sum, reason) => sum + weights[reason], 0),
+  );
   return { person: personOf(identity), score, reasons };
 }
 

@@ -1,18 +1,18 @@
 import {
   type Actor,
-  type Database,
-  type MembershipRole,
   agents,
   caseMembers,
   cases,
+  type Database,
+  type MembershipRole,
   memberships,
   organisations,
   persons,
 } from '@parcours/db';
-import { type SQL, and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Request } from 'express';
-import { AppError } from '../errors/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors/app-error.ts';
 
 /**
  * The one place that decides who may do what. Default deny: a route names its access, an acting
@@ -52,7 +52,11 @@ export interface ActingAgent {
   roles: MembershipRole[];
 }
 
-export type CallerOf<A extends Access> = A extends { kind: 'acting' } ? ActingAgent : A extends { kind: 'agent' } ? SessionAgent : null;
+export type CallerOf<A extends Access> = A extends { kind: 'acting' }
+  ? ActingAgent
+  : A extends { kind: 'agent' }
+    ? SessionAgent
+    : null;
 
 export function actorOf(agent: ActingAgent): Actor {
   return { kind: 'agent', id: agent.agentId, organisationId: agent.organisationId };
