@@ -1,0 +1,150 @@
+import type { DirectoryService } from './directory.schema.ts';
+import type { BundleCode } from './service-bundles.ts';
+
+/** The territory's communes and bassins de vie, e.g. `communesOf('05')` and `bassinsDeVieOf('05')`. */
+export interface Geography {
+  communes: ReadonlyArray<{ code: string; name: string }>;
+  bassinsDeVie: ReadonlyArray<{ code: string; name: string; communes: readonly string[] }>;
+}
+
+/**
+ * How far the person goes to reach the service, from where the service is present (premises,
+ * itinerant stops, on-site or visio permanences at a reception point):
+ * same commune, same bassin de vie, elsewhere in the département, or remote only (phone, online).
+ */
+export const proximities = ['same_commune', 'same_bassin', 'departement', 'remote_only'] as const;
+export type Proximity = (typeof proximities)[number];
+
+export interface IndexedService {
+  service: DirectoryService;
+  /** INSEE codes where the service is present. */
+  presenceCommunes: ReadonlySet<string>;
+  /** Bassins de vie where the service is present. */
+  presenceBassins: ReadonlySet<string>;
+}
+
+export interface DirectoryIndex {
+  /** Active services, sorted by id. */
+  readonly services: readonly IndexedService[];
+  readonly byId: ReadonlyMap<string, IndexedService>;
+  /** commune → bundle → services serving that commune in that bundle, sorted by id. */
+  readonly byCommuneBundle: ReadonlyMap<string, ReadonlyMap<BundleCode, readonly IndexedService[]>>;
+  communeName(code: string): string | null;
+  bassinOf(code: string): { code: string; name: string } | null;
+}
+
+const byId = (a: { service: DirectoryService }, b: { service: DirectoryService }) =>
+  a.service.id < b.service.id ? -1 : a.service.id > b.service.id ? 1 : 0;
+
+/**
+ * Indexes active services by commune served and bundle, so that a lookup touches only the services
+ * that serve the person's commune in the bundles of their needs. Built once per directory version.
+ */
+export function buildDirectoryIndex(
+  services: readonly DirectoryService[],
+  geography: Geography = { communes: [], bassinsDeVie: [] },
+): DirectoryIndex {
+  const names = new Map(geography.communes.map((commune) => [commune.code, commune.name]));
+  const bassins = new Map<string, { code: string; name: string }>();
+  for (const bassin of geography.bassinsDeVie) {
+    for (const commune of bassin.communes) bassins.set(commune, { code: bassin.code, name: bassin.name });
+  }
+  const indexed: IndexedService[] = services
+    .filter((service) => service.active)
+    .map((service) => {
+      const presenceCommunes = new Set([
+        ...service.locations.map((location) => location.address.communeCode),
+        ...service.permanences.map((permanence) => permanence.communeCode),
+      ]);
+      const presenceBassins = new Set([...presenceCommunes].flatMap((commune) => bassins.get(commune)?.code ?? []));
+      return { service, presenceCommunes, presenceBassins };
+    })
+    .sort(byId);
+  const byCommuneBundle = new Map<string, Map<BundleCode, IndexedService[]>>();
+  for (const entry of indexed) {
+    for (const commune of entry.service.communesServed) {
+      let bundles = byCommuneBundle.get(commune);
+      if (!bundles) {
+        bundles = new Map();
+        byCommuneBundle.set(commune, bundles);
+      }
+      for (const bundle of entry.service.bundles) {
+        const list = bundles.get(bundle);
+        if (list) list.push(entry);
+        else bundles.set(bundle, [entry]);
+      }
+    }
+  }
+  return {
+    services: indexed,
+    byId: new Map(indexed.map((entry) => [entry.service.id, entry])),
+    byCommuneBundle,
+    communeName: (code) => names.get(code) ?? null,
+    bassinOf: (code) => bassins.get(code) ?? null,
+  };
+}
+
+export function proximityOf(index: DirectoryIndex, entry: IndexedService, communeCode: string): Proximity {
+  if (entry.presenceCommunes.size === 0) return 'remote_only';
+  if (entry.presenceCommunes.has(communeCode)) return 'same_commune';
+  const bassin = index.bassinOf(communeCode);
+  if (bassin && entry.presenceBassins.has(bassin.code)) return 'same_bassin';
+  return 'departement';
+}
+
+export interface ServiceSearch {
+  bundle?: BundleCode | undefined;
+  communeCode?: string | undefined;
+  /** Words searched in the service's name, description and organisation name, accents and case ignored. */
+  text?: string | undefined;
+  acceptsReferrals?: boolean | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export interface ServiceSearchResult {
+  total: number;
+  services: DirectoryService[];
+}
+
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
+
+const searchableText = new WeakMap<DirectoryService, string>();
+
+function searchableOf(service: DirectoryService): string {
+  let text = searchableText.get(service);
+  if (text === undefined) {
+    text = fold(`${service.name} ${service.organisation.name} ${service.description}`);
+    searchableText.set(service, text);
+  }
+  return text;
+}
+
+/** Directory browsing: by bundle, commune served, words; results sorted by id, paginated. */
+export function searchServices(index: DirectoryIndex, query: ServiceSearch): ServiceSearchResult {
+  let candidates: readonly IndexedService[];
+  if (query.communeCode !== undefined) {
+    const bundles = index.byCommuneBundle.get(query.communeCode);
+    if (!bundles) return { total: 0, services: [] };
+    if (query.bundle !== undefined) candidates = bundles.get(query.bundle) ?? [];
+    else candidates = [...new Set([...bundles.values()].flat())].sort(byId);
+  } else {
+    candidates =
+      query.bundle === undefined
+        ? index.services
+        : index.services.filter((entry) => entry.service.bundles.includes(query.bundle as BundleCode));
+  }
+  const words = query.text ? fold(query.text).split(/\s+/).filter(Boolean) : [];
+  const matching = candidates.filter(
+    (entry) =>
+      (query.acceptsReferrals === undefined || entry.service.acceptsReferrals === query.acceptsReferrals) &&
+      words.every((word) => searchableOf(entry.service).includes(word)),
+  );
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? 50;
+  return { total: matching.length, services: matching.slice(offset, offset + limit).map((entry) => entry.service) };
+}

@@ -1,0 +1,57 @@
+export { demoDirectory } from './demo/hautes-alpes.directory.ts';
+export {
+  type DirectoryImportResult,
+  type ImportDirectoryOptions,
+  importDirectory,
+  readDirectory,
+  type StoredService,
+} from './directory.repository.ts';
+export {
+  Address,
+  applicationModes,
+  Contact,
+  costKinds,
+  DirectoryFile,
+  DirectoryService,
+  type DirectoryServiceInput,
+  directoryFormat,
+  directoryFormatVersion,
+  InseeCode,
+  Location,
+  locationKinds,
+  OpeningHours,
+  Organisation,
+  Permanence,
+  type PermanenceMode,
+  type Public,
+  permanenceFrequencies,
+  permanenceModes,
+  publics,
+  Weekday,
+  weekdayLabels,
+  weekdays,
+} from './directory.schema.ts';
+export {
+  type DirectoryImportReport,
+  exportDirectory,
+  formatIssuePath,
+  frenchIssueMessage,
+  issueReasons,
+  type ParseDirectoryOptions,
+  parseDirectoryFile,
+  parseDirectoryJson,
+  type RejectedRow,
+} from './directory-file.ts';
+export {
+  buildDirectoryIndex,
+  type DirectoryIndex,
+  type Geography,
+  type IndexedService,
+  type Proximity,
+  proximities,
+  proximityOf,
+  type ServiceSearch,
+  type ServiceSearchResult,
+  searchServices,
+} from './directory-index.ts';
+export { type BundleCode, bundleCodes, bundleLabel, type ServiceBundle, serviceBundles } from './service-bundles.ts';
