@@ -78,7 +78,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
   };
   // Boot check: a job without a handler, or an engine job the catalog does not know, stops us here.
   assertCatalogComplete(Object.keys(handlers), outboxJobNames());
-  const processor = createJobProcessor({ db: deps.db, logger, handlers, retryPolicyOf, now: () => clock.now() });
+  const processor = createJobProcessor({ db: deps.db, logger, handlers, retryPolicyOf });
 
   const batchSize = 20;
   const relay = createPeriodicTask(

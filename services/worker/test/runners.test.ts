@@ -41,9 +41,7 @@ describe.each(runners)('the $name runner', ({ create }) => {
       if (runs.filter((run) => run.jobId === job.id).length < failUntilAttempt) throw new Error('transient');
     };
     const handlers = new Proxy({}, { get: () => handler }) as JobHandlers;
-    await runner.start(
-      createJobProcessor({ db: database.db, logger, handlers, retryPolicyOf: () => retry, now: () => new Date() }),
-    );
+    await runner.start(createJobProcessor({ db: database.db, logger, handlers, retryPolicyOf: () => retry }));
   });
   afterAll(async () => {
     await runner?.stop();

@@ -26,7 +26,6 @@ export function createJobProcessor(deps: {
   logger: Logger;
   handlers: JobHandlers;
   retryPolicyOf: (name: JobName) => RetryPolicy;
-  now: () => Date;
 }): JobProcessor {
   const { db, logger } = deps;
   return async (job: QueuedJob) => {
@@ -44,7 +43,7 @@ export function createJobProcessor(deps: {
         error: messageOf(error),
         attempts: job.attemptsMade + 1,
         poison: true,
-        failedAt: deps.now(),
+        failedAt: new Date(),
       });
       throw error;
     }
@@ -66,7 +65,7 @@ export function createJobProcessor(deps: {
           error: messageOf(error),
           attempts: job.attemptsMade + 1,
           poison: false,
-          failedAt: deps.now(),
+          failedAt: new Date(),
         });
       }
       throw error;

@@ -15,6 +15,7 @@ export interface AgentMailDeps {
   logger: Logger;
   renderer: MailRenderer;
   transport: MailTransport;
+  /** Domain time, for what the mail says happened; operational stamps (sentAt) use the real clock. */
   now: () => Date;
 }
 
@@ -31,6 +32,11 @@ export async function sendAgentMail<N extends MailTemplateName>(
   deps: AgentMailDeps,
   mail: { causeId: string; template: N; data: MailTemplateData<N>; caseId: string; recipients: MailRecipient[] },
 ): Promise<{ sent: number; skipped: number }> {
+  if (mail.recipients.length === 0) {
+    // Not an error to retry (nobody to tell is a state of the directory), but worth a look.
+    deps.logger.warn({ template: mail.template, caseId: mail.caseId, causeId: mail.causeId }, 'mail without recipient');
+    return { sent: 0, skipped: 0 };
+  }
   const rendered = deps.renderer.render(mail.template, mail.data);
   const failures: string[] = [];
   let sent = 0;
@@ -66,7 +72,7 @@ export async function sendAgentMail<N extends MailTemplateName>(
       });
       await deps.db
         .update(mailDeliveries)
-        .set({ status: 'sent', providerMessageId, sentAt: deps.now() })
+        .set({ status: 'sent', providerMessageId, sentAt: new Date() })
         .where(eq(mailDeliveries.id, claimed.id));
       log.info('mail sent');
       sent += 1;
