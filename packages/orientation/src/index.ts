@@ -1,0 +1,15 @@
+export {
+  type OrientationChoiceInput,
+  type OrientationChoicePlan,
+  orientationChoiceReasonLabels,
+  planOrientationChoice,
+} from './orientation-choice.ts';
+export { OrientationRules, type OrientationRulesInput, orientationRulesV1 } from './orientation-rules.ts';
+export {
+  type MatchedNeed,
+  type OrientationNeed,
+  type OrientationRequest,
+  type Suggestion,
+  suggestForAssessment,
+  suggestServices,
+} from './suggest-services.ts';
