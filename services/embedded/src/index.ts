@@ -1,0 +1,2 @@
+export { type EmbeddedEnv, embeddedEnvSchema, parseEmbeddedEnv } from './env.ts';
+export { launchParcours, type RunningParcours } from './launch.ts';
