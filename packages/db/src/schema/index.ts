@@ -1,3 +1,4 @@
+export * from './contacts.ts';
 export * from './enums.ts';
 export * from './orientation.ts';
 export * from './tables.ts';
