@@ -9,6 +9,7 @@ import { authRoutes, sessionCookieName } from './auth/auth.routes.ts';
 import { DatabaseSessionStore } from './auth/database-session.store.ts';
 import { createPassport } from './auth/log-in.ts';
 import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, sendCaseEventRoute } from './cases/cases.routes.ts';
+import { DirectoryCache } from './directory/directory-cache.ts';
 import { AppError } from './errors/app-error.ts';
 import { notFoundHandler, problemHandler, sendProblem } from './errors/problem.ts';
 import { healthRoute } from './health/health.routes.ts';
@@ -34,9 +35,12 @@ export interface AppDependencies {
   loginAttempts?: { limit: number; windowMs: number };
   /** Request body limit. */
   bodyLimit?: string;
+  /** Body limit of a directory import (a whole territory's directory in one JSON document). */
+  directoryImportLimit?: string;
 }
 
 const workingDayMs = 10 * 60 * 60 * 1000;
+const directoryImportPath = '/api/v1/directory/import';
 
 /**
  * The desk: an Express app that never listens, so tests drive it with supertest and the embedded
@@ -55,6 +59,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLogging(deps.logger), exposeRequestId, securityHeaders);
   app.use(rejectForeignOrigins(deps.allowedOrigins ?? []));
   app.use('/api', requireJsonBody);
+  // Parsed first with its own limit; the general parser then leaves the already-parsed body alone.
+  app.use(directoryImportPath, express.json({ limit: deps.directoryImportLimit ?? '25mb' }));
   app.use(express.json({ limit: bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
@@ -109,7 +115,7 @@ export function createApp(deps: AppDependencies): Express {
     getCaseTimelineRoute,
   ];
   routes.push(openApiRoute(() => routes));
-  mountRoutes(app, routes, { db: deps.db, clock });
+  mountRoutes(app, routes, { db: deps.db, clock, directory: new DirectoryCache(deps.db) });
 
   app.use(notFoundHandler);
   app.use(problemHandler);

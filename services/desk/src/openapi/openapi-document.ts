@@ -54,6 +54,7 @@ function problemResponsesOf(route: AnyRoute): Record<string, unknown> {
   if (route.params) responses[404] = problemResponse('Introuvable (ou hors de portée de la structure : indiscernable)');
   if (route.operationId === 'sendCaseEvent')
     responses[409] = problemResponse('Événement impossible à cette étape, ou révision périmée');
+  for (const [status, description] of Object.entries(route.problems ?? {})) responses[status] = problemResponse(description);
   if (route.body) {
     responses[413] = problemResponse('Corps trop volumineux');
     responses[415] = problemResponse('Le corps doit être en JSON');

@@ -2,6 +2,7 @@ import type { Database } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { DirectoryCache } from '../directory/directory-cache.ts';
 import { parseInput } from '../http/validate.ts';
 import { type Access, type CallerOf, resolveCaller } from '../policy/access-policy.ts';
 
@@ -9,6 +10,8 @@ import { type Access, type CallerOf, resolveCaller } from '../policy/access-poli
 export interface RouteDependencies {
   db: Database;
   clock: EngineClock;
+  /** The directory index per territory, built once, invalidated on import. */
+  directory: DirectoryCache;
 }
 
 export interface HandlerInput<A extends Access, P, Q, B> {
@@ -58,6 +61,8 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   responses: Record<number, ResponseSpec>;
+  /** Problems the route answers besides the ones its access, ids and body imply (409s), for the document. */
+  problems?: Record<number, string>;
   /** Run after the body is parsed and before validation (the login rate limit). */
   before?: RequestHandler[];
   handle(input: HandlerInput<A, Output<P>, Output<Q>, Output<B>>): Promise<Reply>;

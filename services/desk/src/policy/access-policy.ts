@@ -20,7 +20,19 @@ import { AppError } from '../errors/app-error.ts';
  * refused. Case-level access is decided here too, and the use cases only apply these predicates.
  */
 
-export type Permission = 'person.create' | 'person.search' | 'case.open' | 'case.read' | 'case.list' | 'case.transition';
+export type Permission =
+  | 'person.create'
+  | 'person.search'
+  | 'case.open'
+  | 'case.read'
+  | 'case.list'
+  | 'case.transition'
+  | 'assessment.read'
+  | 'assessment.write'
+  | 'orientation.suggest'
+  | 'orientation.choose'
+  | 'directory.read'
+  | 'directory.import';
 
 const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'person.create': ['reception', 'referent'],
@@ -30,7 +42,21 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'case.read': ['reception', 'referent', 'supervisor'],
   'case.list': ['reception', 'referent', 'supervisor'],
   'case.transition': ['reception', 'referent'],
+  'assessment.read': ['reception', 'referent', 'supervisor'],
+  'assessment.write': ['reception', 'referent'],
+  // Suggestions explain themselves with the person's needs, health ones included: same roles as health data.
+  'orientation.suggest': ['reception', 'referent'],
+  'orientation.choose': ['reception', 'referent'],
+  // The directory holds no personal data: every role may browse and export it.
+  'directory.read': ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor'],
+  'directory.import': ['admin'],
 };
+
+/**
+ * Roles that may see health data (answers of assessment domains tagged `health`) of a case their
+ * organisation reaches. Provisional: the consent issue replaces this with health permissions.
+ */
+const rolesReadingHealthData: readonly MembershipRole[] = ['reception', 'referent'];
 
 /** Partners reach a case only through a referral covered by a consent: a later issue, denied for now. */
 
@@ -107,6 +133,14 @@ export async function resolveCaller<A extends Access>(
 /** An organisation reaches a case it is the entry point or the référent of. */
 export function canReachCase(agent: ActingAgent, row: { entryOrganisationId: string; referentOrganisationId: string }): boolean {
   return row.entryOrganisationId === agent.organisationId || row.referentOrganisationId === agent.organisationId;
+}
+
+/** Health-tagged answers of a reachable case: only to the roles that hold health data (see `rolesReadingHealthData`). */
+export function canReadHealthData(
+  agent: ActingAgent,
+  row: { entryOrganisationId: string; referentOrganisationId: string },
+): boolean {
+  return canReachCase(agent, row) && agent.roles.some((role) => rolesReadingHealthData.includes(role));
 }
 
 /** `canReachCase` as a SQL predicate on `cases`, for lists. */
