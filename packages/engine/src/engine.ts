@@ -30,7 +30,7 @@ import {
   startMachine,
   type TransitionOutcome,
 } from '@parcours/journey';
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { EngineError } from './errors.ts';
 import { addWorkingDays } from './working-days.ts';
@@ -144,9 +144,10 @@ interface Subject {
 }
 
 /**
- * Writes everything a transition implies besides the subject's own row: the event, the timers armed and
- * cancelled (with an outbox row each, so the worker schedules or unschedules the delivery), the effects
- * as outbox rows, and the audit row. All in the caller's transaction.
+ * Writes everything a transition implies, in ONE statement of data-modifying CTEs (one round trip): the
+ * subject's own row when given, the event, the timers cancelled and armed (with an outbox row each, so the
+ * worker unschedules or schedules the delivery), the effects as outbox rows, and the audit row. Runs in the
+ * caller's transaction, after the subject row was locked.
  */
 async function recordStep(
   tx: Transaction,
@@ -157,6 +158,8 @@ async function recordStep(
     fromState: string;
     outcome: TransitionOutcome;
     machineVersion: number;
+    /** `update … where id = …` of the subject's row, or null when the caller already wrote it. */
+    subjectUpdate: SQL | null;
   },
   actor: Actor,
   now: Date,
@@ -164,96 +167,59 @@ async function recordStep(
 ): Promise<void> {
   const { outcome } = step;
   const subjectId = subject.referralId ?? subject.caseId;
-  await tx.insert(caseEvents).values({
-    caseId: subject.caseId,
-    referralId: subject.referralId,
-    revision: subject.revision,
-    eventType: step.eventType,
-    payload: step.payload,
-    actorKind: actor.kind,
-    actorId: actor.id,
-    actorOrganisationId: actor.organisationId,
-    fromState: step.fromState,
-    toState: outcome.statePath,
-    machineVersion: step.machineVersion,
-    at: now,
-  });
-
-  const outboxRows: Array<typeof outbox.$inferInsert> = [];
-  if (outcome.timersToCancel.length > 0) {
-    const cancelled = await tx
-      .update(caseTimers)
-      .set({ status: 'cancelled', cancelledAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(caseTimers.subjectId, subjectId),
-          inArray(caseTimers.timerId, outcome.timersToCancel),
-          eq(caseTimers.status, 'armed'),
-        ),
-      )
-      .returning({ id: caseTimers.id, armedRevision: caseTimers.armedRevision });
-    for (const timer of cancelled) {
-      outboxRows.push({
-        jobName: engineJobNames.timerCancelled,
-        payload: { timerRowId: timer.id, armedRevision: timer.armedRevision },
-      });
-    }
-  }
-  if (outcome.timersToArm.length > 0) {
-    const settings = territorySettingsSchema.safeParse(subject.territorySettings);
-    const delays = settings.success ? (settings.data.delays ?? {}) : {};
-    const armed = await tx
-      .insert(caseTimers)
-      .values(
-        outcome.timersToArm.map((timer) => ({
-          caseId: subject.caseId,
-          referralId: subject.referralId,
-          subjectId,
-          timerId: timer.timerId,
-          delayName: timer.delayName,
-          dueAt: addWorkingDays(now, delays[timer.delayName] ?? defaultDelayWorkingDays[timer.delayName]),
-          armedRevision: subject.revision,
-          status: 'armed',
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [caseTimers.subjectId, caseTimers.timerId],
-        set: {
-          dueAt: sql`excluded.due_at`,
-          armedRevision: sql`excluded.armed_revision`,
-          status: 'armed',
-          firedAt: null,
-          cancelledAt: null,
-          updatedAt: now,
-        },
-      })
-      .returning({ id: caseTimers.id, armedRevision: caseTimers.armedRevision, dueAt: caseTimers.dueAt });
-    for (const timer of armed) {
-      outboxRows.push({
-        jobName: engineJobNames.timerArmed,
-        payload: { timerRowId: timer.id, armedRevision: timer.armedRevision, dueAt: timer.dueAt.toISOString() },
-      });
-    }
-  }
-  for (const effect of outcome.effects) {
-    outboxRows.push({
-      jobName: effect.type,
-      payload: { caseId: subject.caseId, referralId: subject.referralId, revision: subject.revision, params: effect.params },
-    });
-  }
-  if (outboxRows.length > 0) await tx.insert(outbox).values(outboxRows);
-
-  await tx.insert(auditEvents).values({
-    at: now,
-    actorKind: actor.kind,
-    actorId: actor.id,
-    organisationId: actor.organisationId,
-    action: subject.kind === 'journey' ? 'case.transition' : 'referral.transition',
-    subjectKind: subject.kind === 'journey' ? 'case' : 'referral',
-    subjectIds: subject.referralId ? [subject.referralId, subject.caseId] : [subject.caseId],
-    outcome: 'allowed',
-    requestId: requestId ?? null,
-  });
+  const at = now.toISOString();
+  const settings = territorySettingsSchema.safeParse(subject.territorySettings);
+  const delays = settings.success ? (settings.data.delays ?? {}) : {};
+  const timersToArm = outcome.timersToArm.map((timer) => ({
+    timer_id: timer.timerId,
+    delay_name: timer.delayName,
+    due_at: addWorkingDays(now, delays[timer.delayName] ?? defaultDelayWorkingDays[timer.delayName]).toISOString(),
+  }));
+  const effects = outcome.effects.map((effect) => ({
+    job_name: effect.type,
+    payload: { caseId: subject.caseId, referralId: subject.referralId, revision: subject.revision, params: effect.params },
+  }));
+  const subjectIds = subject.referralId ? [subject.referralId, subject.caseId] : [subject.caseId];
+  // JSON parameters keep the statement the same on postgres.js and PGlite (no driver-specific arrays).
+  await tx.execute(sql`
+    with ${step.subjectUpdate ? sql`subject_row as (${step.subjectUpdate}),` : sql``}
+    event_row as (
+      insert into case_events (case_id, referral_id, revision, event_type, payload, actor_kind, actor_id,
+                               actor_organisation_id, from_state, to_state, machine_version, at)
+      values (${subject.caseId}, ${subject.referralId}, ${subject.revision}, ${step.eventType},
+              ${JSON.stringify(step.payload)}::jsonb, ${actor.kind}, ${actor.id}, ${actor.organisationId},
+              ${step.fromState}, ${outcome.statePath}, ${step.machineVersion}, ${at}::timestamptz)
+    ),
+    cancelled as (
+      update case_timers set status = 'cancelled', cancelled_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
+      where subject_id = ${subjectId} and status = 'armed'
+        and timer_id in (select jsonb_array_elements_text(${JSON.stringify(outcome.timersToCancel)}::jsonb))
+      returning id, armed_revision
+    ),
+    armed as (
+      insert into case_timers (case_id, referral_id, subject_id, timer_id, delay_name, due_at, armed_revision, status)
+      select ${subject.caseId}, ${subject.referralId}::uuid, ${subjectId}, t.timer_id, t.delay_name, t.due_at, ${subject.revision}, 'armed'
+      from jsonb_to_recordset(${JSON.stringify(timersToArm)}::jsonb) as t(timer_id text, delay_name text, due_at timestamptz)
+      on conflict (subject_id, timer_id) do update
+        set due_at = excluded.due_at, armed_revision = excluded.armed_revision, status = 'armed',
+            fired_at = null, cancelled_at = null, updated_at = ${at}::timestamptz
+      returning id, armed_revision, due_at
+    ),
+    jobs as (
+      insert into outbox (job_name, payload)
+      select ${engineJobNames.timerCancelled}, jsonb_build_object('timerRowId', id, 'armedRevision', armed_revision) from cancelled
+      union all
+      select ${engineJobNames.timerArmed}, jsonb_build_object('timerRowId', id, 'armedRevision', armed_revision,
+             'dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) from armed
+      union all
+      select e.job_name, e.payload from jsonb_to_recordset(${JSON.stringify(effects)}::jsonb) as e(job_name text, payload jsonb)
+    )
+    insert into audit_events (at, actor_kind, actor_id, organisation_id, action, subject_kind, subject_ids, outcome, request_id)
+    select ${at}::timestamptz, ${actor.kind}, ${actor.id}, ${actor.organisationId}::uuid,
+           ${subject.kind === 'journey' ? 'case.transition' : 'referral.transition'},
+           ${subject.kind === 'journey' ? 'case' : 'referral'},
+           array(select jsonb_array_elements_text(${JSON.stringify(subjectIds)}::jsonb)), 'allowed', ${requestId ?? null}
+  `);
 }
 
 async function lockCase(tx: Transaction, caseId: string) {
@@ -283,30 +249,39 @@ async function stepJourney(
   const outcome = applyTransition('journey', row.machineVersion, row.snapshot as Record<string, unknown>, event);
   if (!outcome) return null;
   const revision = row.revision + 1;
-  const closureReason = outcome.done ? (outcome.context.closureReason as string | null) : null;
-  const [updated] = await tx
-    .update(cases)
-    .set({
-      snapshot: outcome.snapshot,
-      stateValue: outcome.stateValue,
-      stage: outcome.status,
-      revision,
-      updatedAt: now,
-      ...(outcome.done ? { closedAt: now, closureReason } : {}),
-    })
-    .where(eq(cases.id, row.id))
-    .returning();
+  const closureReason = outcome.done ? ((outcome.context.closureReason as string | null) ?? null) : row.closureReason;
+  const closedAt = outcome.done ? now : row.closedAt;
+  const updated: CaseRow = {
+    ...row,
+    snapshot: outcome.snapshot,
+    stateValue: outcome.stateValue,
+    stage: outcome.status,
+    revision,
+    updatedAt: now,
+    closedAt,
+    closureReason,
+  };
   const { type, ...payload } = event;
   await recordStep(
     tx,
     { kind: 'journey', caseId: row.id, referralId: null, revision, territorySettings: locked.territorySettings },
-    { eventType: type, payload, fromState: statePathFromRow(row.stateValue), outcome, machineVersion: row.machineVersion },
+    {
+      eventType: type,
+      payload,
+      fromState: statePathFromRow(row.stateValue),
+      outcome,
+      machineVersion: row.machineVersion,
+      subjectUpdate: sql`update cases set snapshot = ${JSON.stringify(outcome.snapshot)}::jsonb,
+        state_value = ${JSON.stringify(outcome.stateValue)}::jsonb, stage = ${outcome.status}, revision = ${revision},
+        updated_at = ${now.toISOString()}::timestamptz, closed_at = ${closedAt?.toISOString() ?? null}::timestamptz,
+        closure_reason = ${closureReason} where id = ${row.id}`,
+    },
     actor,
     now,
     requestId,
   );
-  locked.case = updated as CaseRow;
-  return updated as CaseRow;
+  locked.case = updated;
+  return updated;
 }
 
 function parseEvent<T extends EventObject>(schema: z.ZodType<T>, event: unknown): T {
@@ -402,7 +377,14 @@ export async function openCase(db: Database, input: OpenCaseInput, call: EngineC
     await recordStep(
       tx,
       { kind: 'journey', caseId: created.id, referralId: null, revision: 0, territorySettings: territory.settings },
-      { eventType: 'OPEN', payload: { channel: data.channel }, fromState: '', outcome: opening, machineVersion: version },
+      {
+        eventType: 'OPEN',
+        payload: { channel: data.channel },
+        fromState: '',
+        outcome: opening,
+        machineVersion: version,
+        subjectUpdate: null,
+      },
       call.actor,
       now,
       call.requestId,
@@ -485,7 +467,14 @@ export async function createReferral(db: Database, input: CreateReferralInput, c
     await recordStep(
       tx,
       { kind: 'referral', caseId: data.caseId, referralId: created.id, revision: 0, territorySettings: locked.territorySettings },
-      { eventType: 'CREATE', payload: { purpose: data.purpose }, fromState: '', outcome, machineVersion: version },
+      {
+        eventType: 'CREATE',
+        payload: { purpose: data.purpose },
+        fromState: '',
+        outcome,
+        machineVersion: version,
+        subjectUpdate: null,
+      },
       call.actor,
       now,
       call.requestId,
@@ -520,18 +509,16 @@ async function stepReferral(
   const outcome = applyTransition('referral', row.machineVersion, row.snapshot as Record<string, unknown>, event);
   if (!outcome) return null;
   const revision = row.revision + 1;
-  const [updated] = await tx
-    .update(referrals)
-    .set({
-      snapshot: outcome.snapshot,
-      stateValue: outcome.stateValue,
-      status: outcome.status,
-      revision,
-      updatedAt: now,
-      ...(outcome.done ? { closedAt: now } : {}),
-    })
-    .where(eq(referrals.id, row.id))
-    .returning();
+  const closedAt = outcome.done ? now : row.closedAt;
+  const updated: ReferralRow = {
+    ...row,
+    snapshot: outcome.snapshot,
+    stateValue: outcome.stateValue,
+    status: outcome.status,
+    revision,
+    updatedAt: now,
+    closedAt,
+  };
   const { type, ...payload } = event;
   await recordStep(
     tx,
@@ -542,7 +529,17 @@ async function stepReferral(
       revision,
       territorySettings: locked.lockedCase.territorySettings,
     },
-    { eventType: type, payload, fromState: statePathFromRow(row.stateValue), outcome, machineVersion: row.machineVersion },
+    {
+      eventType: type,
+      payload,
+      fromState: statePathFromRow(row.stateValue),
+      outcome,
+      machineVersion: row.machineVersion,
+      subjectUpdate: sql`update referrals set snapshot = ${JSON.stringify(outcome.snapshot)}::jsonb,
+        state_value = ${JSON.stringify(outcome.stateValue)}::jsonb, status = ${outcome.status}, revision = ${revision},
+        updated_at = ${now.toISOString()}::timestamptz, closed_at = ${closedAt?.toISOString() ?? null}::timestamptz
+        where id = ${row.id}`,
+    },
     actor,
     now,
     requestId,
@@ -694,6 +691,7 @@ export async function assignReferent(db: Database, input: AssignReferentInput, c
           context: {},
         },
         machineVersion: locked.case.machineVersion,
+        subjectUpdate: null,
       },
       call.actor,
       now,

@@ -352,7 +352,11 @@ describe.each(availableBackends())('engine on %s', (backend) => {
     const opened = await open();
     const draft = await draftReferral(opened.id);
     const error = await engineError(
-      sendReferralEvent(database.db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock }),
+      sendReferralEvent(
+        database.db,
+        { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
+        { actor: agent, clock },
+      ),
     );
     expect(error.code).toBe('event_not_allowed');
     const [referral] = await database.db.select().from(referrals).where(eq(referrals.id, draft.id));
