@@ -1,13 +1,10 @@
 import {
   type Actor,
-  auditEvents,
-  caseEvents,
   caseMembers,
   cases,
   caseTimers,
   type Database,
   dataCategories,
-  outbox,
   receptionChannels,
   referralPurposes,
   referrals,
@@ -605,7 +602,7 @@ export async function fireTimer(
       ? await lockReferral(tx, peek.referralId)
       : { lockedCase: await lockCase(tx, peek.caseId), referral: null };
     const [timer] = await tx.select().from(caseTimers).where(eq(caseTimers.id, input.timerRowId)).for('update');
-    if (!timer || timer.status !== 'armed' || timer.armedRevision !== input.armedRevision) return 'stale';
+    if (timer?.status !== 'armed' || timer.armedRevision !== input.armedRevision) return 'stale';
     if (timer.dueAt.getTime() > now.getTime()) return 'not_due';
     const event = { type: timer.timerId };
     const moved = locked.referral
