@@ -32,7 +32,8 @@ export type Permission =
   | 'orientation.suggest'
   | 'orientation.choose'
   | 'directory.read'
-  | 'directory.import';
+  | 'directory.import'
+  | 'contact.record';
 
 const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'person.create': ['reception', 'referent'],
@@ -42,6 +43,7 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'case.read': ['reception', 'referent', 'supervisor'],
   'case.list': ['reception', 'referent', 'supervisor'],
   'case.transition': ['reception', 'referent'],
+  'contact.record': ['reception', 'referent'],
   'assessment.read': ['reception', 'referent', 'supervisor'],
   'assessment.write': ['reception', 'referent'],
   // Suggestions explain themselves with the person's needs, health ones included: same roles as health data.
