@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/schema/tables.ts', './src/schema/orientation.ts', './src/schema/contacts.ts'],
+  schema: ['./src/schema/tables.ts', './src/schema/orientation.ts', './src/schema/contacts.ts', './src/schema/consents.ts'],
   out: './migrations',
 });

@@ -18,7 +18,8 @@ export const organisationKinds = [
 ] as const;
 export type OrganisationKind = (typeof organisationKinds)[number];
 
-export const membershipRoles = ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor'] as const;
+/** `health_data`: may read health data of the cases the other roles reach (a partner's health professional). */
+export const membershipRoles = ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor', 'health_data'] as const;
 export type MembershipRole = (typeof membershipRoles)[number];
 
 export const receptionChannels = ['physical', 'phone', 'email', 'visio', 'itinerant'] as const;

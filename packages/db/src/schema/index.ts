@@ -1,3 +1,4 @@
+export * from './consents.ts';
 export * from './contacts.ts';
 export * from './enums.ts';
 export * from './orientation.ts';
