@@ -28,9 +28,12 @@ const runners = [
   ...(postgres && redis.url ? [{ name: 'bullmq', redisUrl: redis.url }] : []),
 ];
 
-describe.skipIf(redis.url !== null)(`referral deadlines on the bullmq runner — skipped: ${redis.skipReason}`, () => {
-  it('needs Redis', () => {});
-});
+// Without Redis (outside CI only), the BullMQ suites are absent: one skipped entry says why.
+if (redis.url === null) {
+  describe.skip(`referral deadlines on the bullmq runner — skipped: ${redis.skipReason}`, () => {
+    it('needs Redis', () => {});
+  });
+}
 
 describe.each(runners)('referral deadlines through the worker on the $name runner', ({ redisUrl }) => {
   const prefix = `parcours-test-${randomBytes(4).toString('hex')}`;

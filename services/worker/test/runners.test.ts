@@ -23,9 +23,12 @@ const runners = [
 const retry: RetryPolicy = { attempts: 4, backoff: { type: 'exponential', delayMs: 20 } };
 const timer = (n: number) => ({ timerRowId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, armedRevision: 1 });
 
-describe.skipIf(redis.url !== null)(`job runners: bullmq skipped — ${redis.skipReason}`, () => {
-  it('needs Redis', () => {});
-});
+// Without Redis (outside CI only), the BullMQ suites are absent: one skipped entry says why.
+if (redis.url === null) {
+  describe.skip(`job runners: bullmq skipped — ${redis.skipReason}`, () => {
+    it('needs Redis', () => {});
+  });
+}
 
 describe.each(runners)('the $name runner', ({ create }) => {
   let database: TestDatabase;

@@ -16,9 +16,12 @@ const runners: RunnerUnderTest[] = postgres
     ]
   : [];
 
-describe.skipIf(redis.url !== null)(`worker on the bullmq runner — skipped: ${redis.skipReason}`, () => {
-  it('needs Redis', () => {});
-});
+// Without Redis (outside CI only), the BullMQ suites are absent: one skipped entry says why.
+if (redis.url === null) {
+  describe.skip(`worker on the bullmq runner — skipped: ${redis.skipReason}`, () => {
+    it('needs Redis', () => {});
+  });
+}
 
 // Both runners pass the same handler tests. Their suites run side by side (each has its own database,
 // SMTP server and queue prefix); the tests inside each run one after the other.
