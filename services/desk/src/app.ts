@@ -5,10 +5,12 @@ import { csrfSync } from 'csrf-sync';
 import express, { type Express, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import session from 'express-session';
+import { assessmentRoutes } from './assessments/assessments.routes.ts';
 import { authRoutes, sessionCookieName } from './auth/auth.routes.ts';
 import { DatabaseSessionStore } from './auth/database-session.store.ts';
 import { createPassport } from './auth/log-in.ts';
 import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, sendCaseEventRoute } from './cases/cases.routes.ts';
+import { directoryRoutes } from './directory/directory.routes.ts';
 import { DirectoryCache } from './directory/directory-cache.ts';
 import { AppError } from './errors/app-error.ts';
 import { notFoundHandler, problemHandler, sendProblem } from './errors/problem.ts';
@@ -17,6 +19,7 @@ import { exposeRequestId, requestLogging } from './http/request-logging.ts';
 import { rejectForeignOrigins, requireJsonBody } from './http/same-origin.ts';
 import { openApiRoute } from './openapi/openapi.routes.ts';
 import { type AnyRoute, mountRoutes } from './openapi/route-registry.ts';
+import { orientationRoutes } from './orientation/orientation.routes.ts';
 import { createPersonRoute, searchPersonsRoute } from './persons/persons.routes.ts';
 
 export interface AppDependencies {
@@ -113,6 +116,9 @@ export function createApp(deps: AppDependencies): Express {
     getCaseRoute,
     sendCaseEventRoute,
     getCaseTimelineRoute,
+    ...assessmentRoutes,
+    ...orientationRoutes,
+    ...directoryRoutes,
   ];
   routes.push(openApiRoute(() => routes));
   mountRoutes(app, routes, { db: deps.db, clock, directory: new DirectoryCache(deps.db) });

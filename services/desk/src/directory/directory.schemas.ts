@@ -1,0 +1,61 @@
+import {
+  bundleCodes,
+  DirectoryFile,
+  DirectoryService,
+  directoryFormat,
+  directoryFormatVersion,
+  InseeCode,
+} from '@parcours/directory';
+import { z } from 'zod';
+
+export const searchServicesQuery = z.strictObject({
+  bundle: z.enum(bundleCodes).optional(),
+  /** INSEE code of a commune the services must serve. */
+  communeCode: InseeCode.optional(),
+  /** Words searched in the name, organisation and description, accents and case ignored. */
+  text: z.string().trim().min(1).max(200).optional(),
+  acceptsReferrals: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type SearchServicesQuery = z.infer<typeof searchServicesQuery>;
+
+export const serviceList = z.object({
+  items: z.array(DirectoryService),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+export type ServiceList = z.infer<typeof serviceList>;
+
+export const serviceIdParams = z.strictObject({ serviceId: z.string().min(1).max(200) });
+
+/**
+ * The file's outer shape only: rows are checked one by one by `@parcours/directory`, so that a bad row
+ * is reported and the good ones kept, instead of the whole file refused.
+ */
+export const importDirectoryBody = z.union([
+  z.looseObject({
+    format: z.literal(directoryFormat).optional(),
+    version: z.literal(directoryFormatVersion).optional(),
+    exportedAt: z.string().optional(),
+    services: z.array(z.unknown()).max(50_000),
+  }),
+  z.array(z.unknown()).max(50_000),
+]);
+
+export const directoryImportReport = z.object({
+  territoryId: z.string(),
+  /** Rows in the file. */
+  total: z.number().int(),
+  /** Rows written (inserted or updated by id). */
+  written: z.number().int(),
+  /** Every row not kept, with its 0-based index in `services` and every reason in French. */
+  rejected: z.array(z.object({ index: z.number().int(), id: z.string().nullable(), reasons: z.array(z.string()) })),
+});
+export type DirectoryImportReport = z.infer<typeof directoryImportReport>;
+
+export const directoryExport = DirectoryFile;

@@ -1,0 +1,133 @@
+import { type Database, type DataCategory, orientationChoices, type ReferralPurpose, withActor } from '@parcours/db';
+import { createReferral } from '@parcours/engine';
+import { orientationRulesV1, planOrientationChoice, suggestForAssessment } from '@parcours/orientation';
+import { recordAudit } from '../audit/record-audit.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
+import type { DirectoryCache } from '../directory/directory-cache.ts';
+import { AppError } from '../errors/app-error.ts';
+import { actorOf, canReachCase } from '../policy/access-policy.ts';
+import type { ChooseOrientationBody, ChosenOrientation } from './orientation.schemas.ts';
+import { orientationChoiceOf } from './orientation-choice-view.ts';
+import { readOrientationContext, serviceCardOf } from './orientation-context.ts';
+import { referralPurposeOf } from './referral-purpose.ts';
+
+/** What a draft referral shares unless the agent says otherwise: the minimum a partner needs to call back. */
+export const minimumSharedCategories: readonly DataCategory[] = ['identity', 'contact', 'situation_summary'];
+
+/**
+ * Records the agent's choice of a service for a case — among the suggestions or not, a choice outside
+ * them needing a reason — and creates the draft referral through the engine when the service takes
+ * orientations through Parcours. The suggestions are recomputed from the same assessment, commune and
+ * index as the list the agent saw, so the rank recorded is the rules' own. Choice and referral are
+ * written in one transaction (the engine runs on it, as a savepoint).
+ */
+export async function chooseOrientation(
+  db: Database,
+  directories: DirectoryCache,
+  caseId: string,
+  input: ChooseOrientationBody,
+  call: DeskCall,
+): Promise<ChosenOrientation | null> {
+  const directory = await directories.directoryOf(call.agent.territoryId);
+  const at = call.clock.now();
+  return withActor(db, actorOf(call.agent), async (tx) => {
+    const context = await readOrientationContext(tx, caseId, { lock: true });
+    if (!context || !canReachCase(call.agent, context.caseRow)) {
+      await recordAudit(
+        tx,
+        call.agent,
+        { action: 'orientation.choose', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' },
+        auditCallOf(call),
+      );
+      return null;
+    }
+    if (context.caseRow.closedAt) {
+      throw new AppError('event_not_allowed', 'Le dossier est clos : il ne peut plus être orienté.', { allowedEvents: [] });
+    }
+    const { assessment, communeCode } = context;
+    const suggestions =
+      assessment && communeCode
+        ? suggestForAssessment(directory.index, { form: assessment.form, answers: assessment.answers, communeCode })
+        : [];
+    const plan = planOrientationChoice(directory.index, suggestions, orientationRulesV1, input);
+    if (!plan.ok) {
+      throw new AppError('validation_failed', 'Ce choix d’orientation est incomplet.', {
+        errors: plan.issues.map((issue) => ({ field: issue.path, message: issue.message })),
+      });
+    }
+    const service = directory.index.byId.get(plan.value.serviceId)?.service;
+    if (!service) throw new Error('a planned service is in the index');
+    const suggestion = suggestions.find((candidate) => candidate.serviceId === service.id);
+    const toOrganisationId = directory.organisationOf.get(service.id) ?? null;
+
+    let referral: ChosenOrientation['referral'] = null;
+    let noReferralReason: string | null = null;
+    if (!plan.value.createsReferral) {
+      noReferralReason = 'Ce service ne reçoit pas d’orientation par Parcours : contactez-le directement.';
+    } else if (!toOrganisationId) {
+      noReferralReason = 'Ce service n’est rattaché à aucune structure de Parcours : contactez-le directement.';
+    } else {
+      const purpose: ReferralPurpose =
+        input.purpose ?? referralPurposeOf({ needDomain: suggestion?.matchedNeeds[0]?.domain, bundles: service.bundles });
+      const sharedCategories = input.sharedCategories ?? [...minimumSharedCategories];
+      const created = await createReferral(
+        tx,
+        {
+          caseId,
+          fromOrganisationId: call.agent.organisationId,
+          toOrganisationId,
+          toServiceId: service.id,
+          purpose,
+          sharedCategories,
+        },
+        { actor: actorOf(call.agent), clock: call.clock, requestId: call.requestId },
+      );
+      referral = {
+        id: created.id,
+        status: created.status,
+        state: created.state,
+        revision: created.revision,
+        allowedEvents: created.allowedEvents,
+        toOrganisationId,
+        purpose,
+        sharedCategories,
+      };
+    }
+
+    const [row] = await tx
+      .insert(orientationChoices)
+      .values({
+        caseId,
+        assessmentId: assessment?.id ?? null,
+        serviceId: service.id,
+        suggested: plan.value.suggested,
+        suggestionRank: plan.value.suggestionRank,
+        rulesVersion: plan.value.rulesVersion,
+        reasonCode: plan.value.reasonCode,
+        reasonText: plan.value.reasonText,
+        chosenByAgentId: call.agent.agentId,
+        chosenByOrganisationId: call.agent.organisationId,
+        chosenAt: at,
+        referralId: referral?.id ?? null,
+        createdAt: at,
+      })
+      .returning();
+    if (!row) throw new Error('orientation choice insert returned nothing');
+    await recordAudit(
+      tx,
+      call.agent,
+      {
+        action: 'orientation.choose',
+        subjectKind: 'case',
+        subjectIds: [caseId, row.id, ...(referral ? [referral.id] : [])],
+        outcome: 'allowed',
+      },
+      auditCallOf(call),
+    );
+    return {
+      choice: orientationChoiceOf(row, serviceCardOf(service, directory)),
+      referral,
+      noReferralReason,
+    };
+  });
+}
