@@ -13,13 +13,14 @@ import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, send
 import { directoryRoutes } from './directory/directory.routes.ts';
 import { DirectoryCache } from './directory/directory-cache.ts';
 import { AppError } from './errors/app-error.ts';
-import { notFoundHandler, problemHandler, sendProblem } from './errors/problem.ts';
+import { notFoundHandler, problemHandler } from './errors/problem.ts';
 import { healthRoute } from './health/health.routes.ts';
 import { exposeRequestId, requestLogging } from './http/request-logging.ts';
 import { rejectForeignOrigins, requireJsonBody } from './http/same-origin.ts';
 import { openApiRoute } from './openapi/openapi.routes.ts';
 import { type AnyRoute, mountRoutes } from './openapi/route-registry.ts';
 import { orientationRoutes } from './orientation/orientation.routes.ts';
+import { contentSecurityPolicy, createDeskAssets, createPages } from './pages/pages.router.ts';
 import { createPersonRoute, searchPersonsRoute } from './persons/persons.routes.ts';
 
 export interface AppDependencies {
@@ -61,6 +62,9 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(requestLogging(deps.logger), exposeRequestId, securityHeaders);
   app.use(rejectForeignOrigins(deps.allowedOrigins ?? []));
+  // DSFR and the desk's stylesheet: before the body parsers and the session, which they never need.
+  const assets = createDeskAssets();
+  app.use(assets.router);
   app.use('/api', requireJsonBody);
   // Parsed first with its own limit; the general parser then leaves the already-parsed body alone.
   app.use(directoryImportPath, express.json({ limit: deps.directoryImportLimit ?? '25mb' }));
@@ -102,8 +106,9 @@ export function createApp(deps: AppDependencies): Express {
     legacyHeaders: false,
     keyGenerator: (req) =>
       `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-    handler: (_req, res) =>
-      sendProblem(res, new AppError('too_many_requests', 'Trop de tentatives de connexion. Réessayez dans quelques minutes.')),
+    // Handed to the error handlers, so the API answers a problem and the login page a page.
+    handler: (_req, _res, next) =>
+      next(new AppError('too_many_requests', 'Trop de tentatives de connexion. Réessayez dans quelques minutes.')),
   });
 
   const routes: AnyRoute[] = [
@@ -123,12 +128,22 @@ export function createApp(deps: AppDependencies): Express {
   routes.push(openApiRoute(() => routes));
   mountRoutes(app, routes, { db: deps.db, clock, directory: new DirectoryCache(deps.db) });
 
+  // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
+  const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets });
+  app.use(pages.router);
+
   app.use(notFoundHandler);
+  app.use(pages.errorHandler);
   app.use(problemHandler);
   return app;
 }
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin' });
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'same-origin',
+    'Content-Security-Policy': contentSecurityPolicy,
+  });
   next();
 };

@@ -1,0 +1,95 @@
+import { contactOutcomes, receptionChannels } from '@parcours/db';
+import { serviceBundles } from '@parcours/directory';
+import type { Request, Response, Router } from 'express';
+import { recordContactInput } from '../contacts/contact.schemas.ts';
+import { countContactsSince, recordContact } from '../contacts/record-contact.ts';
+import type { ActingAgent } from '../policy/access-policy.ts';
+import { emptyValues, type FieldErrors, parseForm } from './form-errors.ts';
+import { channelLabels, contactOutcomeLabels } from './labels.ts';
+import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { parisStartOfDay } from './view-engine.ts';
+
+const contactFields = ['channel', 'topic', 'outcome'] as const;
+const fieldMessages: Record<string, string> = {
+  channel: 'Choisissez le canal du contact.',
+  topic: 'Choisissez le sujet de la demande.',
+  outcome: 'Indiquez la suite donnée.',
+};
+
+async function renderContact(
+  deps: PagesDependencies,
+  req: Request,
+  res: Response,
+  agent: ActingAgent,
+  form: { values: Record<string, string>; errors: FieldErrors; status?: number },
+): Promise<void> {
+  const contactsToday = await countContactsSince(deps.db, agent.organisationId, parisStartOfDay(deps.clock.now()));
+  await renderPage(
+    deps,
+    req,
+    res,
+    'contact',
+    {
+      title: 'Contact rapide',
+      contactsToday,
+      topicChosen: Boolean(form.values.topic),
+      channels: receptionChannels.map((value) => ({
+        value,
+        label: channelLabels[value],
+        checked: form.values.channel === value,
+      })),
+      topics: serviceBundles.map((bundle) => ({
+        value: bundle.code,
+        label: `${bundle.number}. ${bundle.label}`,
+        selected: form.values.topic === bundle.code,
+      })),
+      outcomes: contactOutcomes.map((value) => ({
+        value,
+        label: contactOutcomeLabels[value],
+        checked: form.values.outcome === value,
+      })),
+      errors: form.errors,
+      summary: Object.entries(form.errors).map(([field, message]) => ({
+        anchor: field === 'topic' ? 'contact-topic' : field === 'channel' ? 'contact-canal-physical' : 'contact-suite-answered',
+        message,
+      })),
+    },
+    { nav: 'contacts', status: form.status },
+  );
+}
+
+/**
+ * Quick contact: most requests are first-level information. A contact is recorded without a case and
+ * without a person; "turned into a case" sends the agent to find the person, and the contact is
+ * attached to the case once it is opened.
+ */
+export function mountContactsPages(router: Router, deps: PagesDependencies): void {
+  router.get('/contacts/nouveau', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'contact.record' }, req, res);
+    await renderContact(deps, req, res, agent, { values: emptyValues(contactFields), errors: {} });
+  });
+
+  router.post('/contacts', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'contact.record' }, req, res);
+    const form = parseForm(recordContactInput, req.body, contactFields);
+    if (!form.ok) {
+      const errors = Object.fromEntries(
+        Object.keys(form.errors).map((field) => [field, fieldMessages[field] ?? 'Valeur invalide.']),
+      );
+      await renderContact(deps, req, res, agent, { values: form.values, errors, status: 400 });
+      return;
+    }
+    const contact = await recordContact(deps.db, form.data, deskCallOf(deps, agent, res));
+    if (form.data.outcome === 'case_opened') {
+      req.session.pendingContactId = contact.id;
+      setFlash(req, {
+        kind: 'success',
+        message: 'Contact enregistré. Cherchez maintenant la personne pour ouvrir son dossier : le contact y sera rattaché.',
+      });
+      res.redirect(303, '/personnes');
+      return;
+    }
+    setFlash(req, { kind: 'success', message: 'Contact enregistré. Il est compté dans l’activité de votre structure.' });
+    res.redirect(303, '/contacts/nouveau');
+  });
+}

@@ -1,0 +1,101 @@
+import type { ContactOutcome, ReceptionChannel } from '@parcours/db';
+import { closureReasons, type JourneyStage } from '@parcours/journey';
+import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
+import type { MatchReason } from '../persons/person.schemas.ts';
+
+/** French words of the desk's pages. Codes stay codes everywhere else. */
+
+export const channelLabels: Record<ReceptionChannel, string> = {
+  physical: 'Accueil physique',
+  phone: 'Téléphone',
+  email: 'Courriel',
+  visio: 'Visioconférence',
+  itinerant: 'Accueil itinérant',
+};
+
+export const stageLabels: Record<JourneyStage, string> = {
+  reception: 'Accueil',
+  assessment: 'Évaluation',
+  orientation: 'Orientation',
+  followUp: 'Suivi',
+  caseManagement: 'Gestion de cas',
+  suspended: 'Suspendu',
+  closed: 'Clos',
+};
+
+export const contactOutcomeLabels: Record<ContactOutcome, string> = {
+  answered: 'Répondu sur place',
+  case_opened: 'Transformé en dossier',
+};
+
+export const suspensionReasonLabels = {
+  lost_contact: 'Perte de contact',
+  person_request: 'À la demande de la personne',
+} as const;
+
+export const matchReasonLabels: Record<MatchReason, string> = {
+  family_name: 'même nom',
+  family_name_close: 'nom proche',
+  birth_name: 'nom de naissance',
+  given_names: 'mêmes prénoms',
+  first_given_name: 'même premier prénom',
+  birth_date: 'même date de naissance',
+  commune: 'même commune',
+};
+
+/** Timeline wording: what happened, in the past tense (the diagram and buttons use verbs). */
+const journeyEventLabels: Record<string, string> = {
+  OPEN: 'Dossier ouvert',
+  ASSIGN_REFERENT: 'Référent désigné',
+  START_ASSESSMENT: 'Évaluation commencée',
+  COMPLETE_ASSESSMENT: 'Évaluation terminée',
+  ENTER_CASE_MANAGEMENT: 'Passage en gestion de cas',
+  END_CASE_MANAGEMENT: 'Fin de la gestion de cas',
+  REORIENT: 'Réorientation',
+  SUSPEND: 'Parcours suspendu',
+  RESUME: 'Parcours repris',
+  CLOSE: 'Parcours clos',
+  REFERRAL_SENT: 'Orientation envoyée',
+  REFERRAL_CLOSED: 'Orientation close',
+};
+
+const timerPrefix = 'xstate.after.';
+
+/** `xstate.after.receptionDue.journey.active.reception` → `receptionDue`. */
+function delayNameOf(eventType: string): string | null {
+  if (!eventType.startsWith(timerPrefix)) return null;
+  return eventType.slice(timerPrefix.length).split('.')[0] ?? null;
+}
+
+export function timelineEventLabel(eventType: string, referral: boolean): string {
+  const delay = delayNameOf(eventType);
+  if (referral) {
+    const label = (delay ? referralLabels[delay] : referralLabels[eventType]) ?? eventType;
+    return eventType === 'CREATE' ? 'Orientation préparée' : `Orientation : ${label.toLowerCase()}`;
+  }
+  if (delay) return journeyLabels[delay] ?? delay;
+  return journeyEventLabels[eventType] ?? journeyLabels[eventType] ?? eventType;
+}
+
+/** A state path of the journey (`active.reception`) or of a referral (`awaitingAnswer.sent`) in French. */
+export function stateLabel(path: string, referral: boolean): string {
+  if (path === '') return '';
+  const labels = referral ? referralLabels : journeyLabels;
+  return labels[path] ?? path;
+}
+
+/** Details of an event's payload worth a line in the timeline: codes turned into words. */
+export function payloadDetail(eventType: string, payload: Record<string, unknown>): string | null {
+  const reason = typeof payload.reason === 'string' ? payload.reason : null;
+  if (eventType === 'CLOSE' && reason) return closureReasons[reason as keyof typeof closureReasons] ?? reason;
+  if (eventType === 'SUSPEND' && reason) return suspensionReasonLabels[reason as keyof typeof suspensionReasonLabels] ?? reason;
+  if (eventType === 'OPEN' && typeof payload.channel === 'string') {
+    return `Canal : ${channelLabels[payload.channel as ReceptionChannel] ?? payload.channel}`;
+  }
+  return null;
+}
+
+/** Button label of an allowed event: the diagram's verbs. */
+export function actionLabel(eventType: string): string {
+  return journeyLabels[eventType] ?? eventType;
+}

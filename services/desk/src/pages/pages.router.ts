@@ -1,0 +1,144 @@
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@parcours/db';
+import type { EngineClock } from '@parcours/engine';
+import { EngineError } from '@parcours/engine';
+import type { CsrfSync } from 'csrf-sync';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { sessionCookieName } from '../auth/auth.routes.ts';
+import type { Authenticator } from '../auth/log-in.ts';
+import { AppError } from '../errors/app-error.ts';
+import { appErrorOfEngine } from '../errors/problem.ts';
+import { mountAuthPages } from './auth.pages.ts';
+import { mountCasesPages } from './cases.pages.ts';
+import { mountContactsPages } from './contacts.pages.ts';
+import { type PagesDependencies, renderPage, requestIdOf } from './page-context.ts';
+import { mountPersonsPages } from './persons.pages.ts';
+import { createStaticAssets, type StaticAssets } from './static-assets.ts';
+import { createViewEngine, type ViewEngine } from './view-engine.ts';
+import { mountWorkPages } from './work.pages.ts';
+
+const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
+const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
+
+/** DSFR and the desk's stylesheet. */
+export function createDeskAssets(): StaticAssets {
+  return createStaticAssets(staticDir);
+}
+
+/**
+ * The content-security policy of every response: only the app's own scripts, styles, fonts and
+ * images; no inline script or style (DSFR's module and nomodule scripts are files), no framing, forms
+ * posted only to the app.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface Pages {
+  router: Router;
+  /** Renders errors of page requests as pages (redirect to login, 404 page…); API errors go on. */
+  errorHandler: ErrorRequestHandler;
+}
+
+export interface PagesOptions {
+  db: Database;
+  clock: EngineClock;
+  csrf: CsrfSync;
+  passport: Authenticator;
+  loginRateLimit: RequestHandler;
+  /** Mounted apart, before the session, so that a stylesheet never loads one. */
+  assets: StaticAssets;
+}
+
+/** A request for a page, not for the JSON API, the health probe or a static file. */
+export function isPageRequest(req: Request): boolean {
+  return !req.path.startsWith('/api/') && req.path !== '/health' && !req.path.startsWith('/static/');
+}
+
+/** The server-rendered pages of the desk (handlebars + DSFR), working without JavaScript. */
+export function createPages(options: PagesOptions, views: ViewEngine = createViewEngine(viewsDir)): Pages {
+  const deps: PagesDependencies = { db: options.db, clock: options.clock, views, assets: options.assets, csrf: options.csrf };
+  const router = express.Router();
+  mountAuthPages(router, deps, { passport: options.passport, loginRateLimit: options.loginRateLimit });
+  mountWorkPages(router, deps);
+  mountPersonsPages(router, deps);
+  mountCasesPages(router, deps);
+  mountContactsPages(router, deps);
+  return { router, errorHandler: pageErrorHandler(deps) };
+}
+
+/**
+ * A session cookie came with the request but named no live session: it expired (or was ended
+ * elsewhere). A live anonymous session (the login page's) holds its CSRF token; a session the store
+ * did not find is brand new and holds nothing.
+ */
+function sessionExpired(req: Request): boolean {
+  const sent = req.headers.cookie?.split(';').some((cookie) => cookie.trim().startsWith(`${sessionCookieName}=`)) ?? false;
+  return sent && !req.session?.passport?.user && !req.session?.csrfToken;
+}
+
+const errorPages: Partial<Record<AppError['code'], { heading: string }>> = {
+  not_found: { heading: 'Page introuvable' },
+  forbidden: { heading: 'Accès refusé' },
+  origin_not_allowed: { heading: 'Requête refusée' },
+  csrf_token_invalid: { heading: 'Le formulaire a expiré' },
+  validation_failed: { heading: 'Formulaire incomplet' },
+  too_many_requests: { heading: 'Trop de tentatives' },
+  payload_too_large: { heading: 'Envoi trop volumineux' },
+};
+
+function pageErrorHandler(deps: PagesDependencies): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent || !isPageRequest(req)) return next(error);
+    const known = error instanceof AppError ? error : error instanceof EngineError ? appErrorOfEngine(error) : null;
+    if (known?.code === 'unauthenticated' || (known?.code === 'csrf_token_invalid' && sessionExpired(req))) {
+      res.redirect(303, sessionExpired(req) ? '/connexion?motif=session-expiree' : '/connexion');
+      return;
+    }
+    if (known?.code === 'acting_organisation_required') {
+      res.redirect(303, '/structure');
+      return;
+    }
+    const page = known ? errorPages[known.code] : undefined;
+    if (!known || !page) {
+      if (!known) req.log.error({ err: error }, 'unhandled error');
+      renderError(
+        deps,
+        req,
+        res,
+        500,
+        'Erreur inattendue',
+        'Une erreur inattendue est survenue. Communiquez l’identifiant de requête au support.',
+      ).catch(next);
+      return;
+    }
+    renderError(deps, req, res, known.status, page.heading, known.message).catch(next);
+  };
+}
+
+async function renderError(
+  deps: PagesDependencies,
+  req: Request,
+  res: Response,
+  status: number,
+  heading: string,
+  message: string,
+): Promise<void> {
+  await renderPage(
+    deps,
+    req,
+    res,
+    'error',
+    { title: heading, heading, message, status, requestId: requestIdOf(res) },
+    { status },
+  );
+}

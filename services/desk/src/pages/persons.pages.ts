@@ -1,0 +1,153 @@
+import type { Request, Response, Router } from 'express';
+import { createPerson } from '../persons/create-person.ts';
+import {
+  createPersonBody,
+  type DuplicateCandidate,
+  type SearchPersonsBody,
+  searchPersonsBody,
+} from '../persons/person.schemas.ts';
+import { searchPersons } from '../persons/search-persons.ts';
+import type { ActingAgent } from '../policy/access-policy.ts';
+import { emptyValues, type FieldErrors, parseForm } from './form-errors.ts';
+import { matchReasonLabels } from './labels.ts';
+import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { parisTodayOf } from './view-engine.ts';
+
+const searchFields = ['familyName', 'givenNames', 'birthDate', 'communeInsee'] as const;
+const createFields = ['familyName', 'givenNames', 'birthName', 'birthDate', 'communeInsee', 'phone', 'email'] as const;
+
+interface PersonsPageState {
+  search: { values: Record<string, string>; errors: FieldErrors };
+  /** Null until a search was made: the creation form only comes after a search. */
+  results: { candidates: DuplicateCandidate[] } | null;
+  create: { values: Record<string, string>; errors: FieldErrors };
+  status?: number;
+}
+
+function candidateView(candidate: DuplicateCandidate) {
+  const { person } = candidate;
+  return {
+    id: person.id,
+    name: `${person.familyName.toUpperCase()} ${person.givenNames}`,
+    birthName: person.birthName,
+    birthDate: person.birthDate,
+    communeInsee: person.communeInsee,
+    score: candidate.score,
+    likelihood: candidate.score >= 80 ? 'forte' : candidate.score >= 60 ? 'moyenne' : 'faible',
+    badge: candidate.score >= 80 ? 'warning' : 'info',
+    reasons: candidate.reasons.map((reason) => matchReasonLabels[reason]).join(', '),
+  };
+}
+
+async function renderPersons(deps: PagesDependencies, req: Request, res: Response, state: PersonsPageState): Promise<void> {
+  const errorList = (errors: FieldErrors, prefix: string) =>
+    Object.entries(errors).map(([field, message]) => ({ anchor: `${prefix}-${field}`, message }));
+  await renderPage(
+    deps,
+    req,
+    res,
+    'persons',
+    {
+      title: state.results ? 'Résultats de la recherche de personne' : 'Trouver ou créer une personne',
+      today: parisTodayOf(deps.clock.now()),
+      search: { ...state.search, summary: errorList(state.search.errors, 'recherche') },
+      results: state.results
+        ? { count: state.results.candidates.length, candidates: state.results.candidates.map(candidateView) }
+        : null,
+      create: { ...state.create, summary: errorList(state.create.errors, 'creation') },
+    },
+    { nav: 'persons', status: state.status },
+  );
+}
+
+function searchOf(values: {
+  familyName: string;
+  givenNames?: string;
+  birthDate?: string;
+  communeInsee?: string;
+}): SearchPersonsBody {
+  return {
+    familyName: values.familyName,
+    ...(values.givenNames ? { givenNames: values.givenNames } : {}),
+    ...(values.birthDate ? { birthDate: values.birthDate } : {}),
+    ...(values.communeInsee ? { communeInsee: values.communeInsee } : {}),
+  };
+}
+
+/**
+ * Search first, then create: the creation form only appears under the search's results, and a person
+ * with possible duplicates is created only once the agent states none of them is the one. Names travel
+ * in POST bodies, never in an address.
+ */
+export function mountPersonsPages(router: Router, deps: PagesDependencies): void {
+  router.get('/personnes', async (req, res) => {
+    await callerOf(deps, { kind: 'acting', permission: 'person.search' }, req, res);
+    await renderPersons(deps, req, res, {
+      search: { values: emptyValues(searchFields), errors: {} },
+      results: null,
+      create: { values: emptyValues(createFields), errors: {} },
+    });
+  });
+
+  router.post('/personnes/recherche', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'person.search' }, req, res);
+    const form = parseForm(searchPersonsBody, req.body, searchFields);
+    if (!form.ok) {
+      await renderPersons(deps, req, res, {
+        search: { values: form.values, errors: form.errors },
+        results: null,
+        create: { values: emptyValues(createFields), errors: {} },
+        status: 400,
+      });
+      return;
+    }
+    const results = await searchPersons(deps.db, form.data, deskCallOf(deps, agent, res));
+    await renderPersons(deps, req, res, {
+      search: { values: { ...emptyValues(searchFields), ...form.data }, errors: {} },
+      results,
+      create: { values: { ...emptyValues(createFields), ...form.data }, errors: {} },
+    });
+  });
+
+  router.post('/personnes', async (req, res) => {
+    const agent: ActingAgent = await callerOf(deps, { kind: 'acting', permission: 'person.create' }, req, res);
+    const form = parseForm(createPersonBody, req.body, createFields);
+    const confirmed = (req.body as { confirmNoDuplicate?: unknown }).confirmNoDuplicate === 'oui';
+    const call = deskCallOf(deps, agent, res);
+    if (!form.ok) {
+      const familyName = form.values.familyName ?? '';
+      const results = familyName ? await searchPersons(deps.db, searchOf({ ...form.values, familyName }), call) : null;
+      await renderPersons(deps, req, res, {
+        search: { values: pick(form.values, searchFields), errors: {} },
+        results: results ?? { candidates: [] },
+        create: { values: form.values, errors: form.errors },
+        status: 400,
+      });
+      return;
+    }
+    // The duplicates are looked for again at creation: the list the agent saw may be stale.
+    const results = await searchPersons(deps.db, searchOf(form.data), call);
+    if (results.candidates.length > 0 && !confirmed) {
+      const values = { ...emptyValues(createFields), ...form.data };
+      await renderPersons(deps, req, res, {
+        search: { values: pick(values, searchFields), errors: {} },
+        results,
+        create: {
+          values,
+          errors: {
+            confirmNoDuplicate: 'Vérifiez les personnes déjà connues ci-dessus, puis cochez cette case si aucune n’est la bonne.',
+          },
+        },
+        status: 409,
+      });
+      return;
+    }
+    const person = await createPerson(deps.db, form.data, call);
+    setFlash(req, { kind: 'success', message: 'La personne est enregistrée. Vous pouvez ouvrir son dossier.' });
+    res.redirect(303, `/dossiers/nouveau?personne=${person.id}`);
+  });
+}
+
+function pick(values: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.map((key) => [key, values[key] ?? '']));
+}
