@@ -38,7 +38,26 @@ export const engineJobNames = {
   timerCancelled: 'timer.cancelled',
   /** Written by the engine itself (opening, assignment), not by a machine action. */
   caseAssigned: 'effect.notifyCaseAssigned',
+  /** Written by the engine itself when the partner answers a referral: the case's followers are told. */
+  referralAnswered: 'effect.notifyReferralAnswered',
 } as const;
+
+/**
+ * Referral events that are the partner's answers (every one but the sender's SEND and CANCEL, and timers):
+ * each one is e-mailed to the people who follow the case.
+ */
+export const partnerAnswerEventTypes: readonly string[] = [
+  'MARK_SEEN',
+  'START_STUDY',
+  'ACCEPT',
+  'DECLINE',
+  'REDIRECT',
+  'SET_APPOINTMENT',
+  'START_SUPPORT',
+  'REPORT_NO_SHOW',
+  'COMPLETE',
+  'ABANDON',
+];
 
 /**
  * Every job name the engine may write to the outbox: its own, and each `effect.*` action of every
@@ -323,6 +342,20 @@ export interface EngineCall {
    * A refusal reads as `case_not_found`, before the revision check: a foreign case reveals nothing.
    */
   authorizeCase?: (row: { entryOrganisationId: string; referentOrganisationId: string }) => boolean;
+  /**
+   * Runs in the step's transaction on the locked rows, after the revision check and before the change:
+   * the caller's decisions that must not go stale before the write (a covering consent, a partner link
+   * still valid), and rows of its own that must commit with the step or not at all (a handover note, a
+   * link marked used, an audit row naming the consent). Throwing refuses the step and rolls it all back.
+   * Used by `createReferral`, `sendReferralEvent` and `assignReferent`.
+   */
+  inTransaction?: (tx: Transaction, locked: LockedRows) => Promise<void>;
+}
+
+/** The rows a step holds locked: the case, and the referral when the step moves one. */
+export interface LockedRows {
+  case: CaseRow;
+  referral: ReferralRow | null;
 }
 
 /** Opens a case at any partner (no wrong door): the journey starts at reception. */
@@ -426,6 +459,8 @@ export const createReferralInputSchema = z.object({
   toServiceId: z.string().min(1).max(200).optional(),
   purpose: z.enum(referralPurposes),
   sharedCategories: z.array(z.enum(dataCategories)).max(dataCategories.length),
+  /** The referral a partner redirected, that this draft replaces. */
+  redirectedFromId: z.string().uuid().optional(),
 });
 export type CreateReferralInput = z.infer<typeof createReferralInputSchema>;
 
@@ -440,7 +475,9 @@ export async function createReferral(db: Database, input: CreateReferralInput, c
   const outcome = startMachine('referral', version);
   return withActor(db, call.actor, async (tx) => {
     const locked = await lockCase(tx, data.caseId);
+    if (call.authorizeCase && !call.authorizeCase(locked.case)) throw new EngineError('case_not_found', 'Dossier introuvable.');
     if (locked.case.closedAt) throw new EngineError('event_not_allowed', 'Le dossier est clos.', { allowedEvents: [] });
+    await call.inTransaction?.(tx, { case: locked.case, referral: null });
     const [row] = await tx
       .insert(referrals)
       .values({
@@ -450,6 +487,7 @@ export async function createReferral(db: Database, input: CreateReferralInput, c
         toServiceId: data.toServiceId ?? null,
         purpose: data.purpose,
         sharedCategories: [...new Set(data.sharedCategories)],
+        redirectedFromId: data.redirectedFromId ?? null,
         machineId: 'referral',
         machineVersion: version,
         snapshot: outcome.snapshot,
@@ -503,8 +541,14 @@ async function stepReferral(
   requestId: string | undefined,
 ): Promise<ReferralRow | null> {
   const row = locked.referral;
-  const outcome = applyTransition('referral', row.machineVersion, row.snapshot as Record<string, unknown>, event);
-  if (!outcome) return null;
+  const transition = applyTransition('referral', row.machineVersion, row.snapshot as Record<string, unknown>, event);
+  if (!transition) return null;
+  const outcome = partnerAnswerEventTypes.includes(event.type)
+    ? {
+        ...transition,
+        effects: [...transition.effects, { type: engineJobNames.referralAnswered, params: { status: transition.status } }],
+      }
+    : transition;
   const revision = row.revision + 1;
   const closedAt = outcome.done ? now : row.closedAt;
   const updated: ReferralRow = {
@@ -569,7 +613,11 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
   const now = (call.clock ?? systemClock).now();
   return withActor(db, call.actor, async (tx) => {
     const locked = await lockReferral(tx, input.referralId);
+    if (call.authorizeCase && !call.authorizeCase(locked.lockedCase.case)) {
+      throw new EngineError('referral_not_found', 'Orientation introuvable.');
+    }
     checkRevision(locked.referral.revision, input.expectedRevision);
+    await call.inTransaction?.(tx, { case: locked.lockedCase.case, referral: locked.referral });
     const updated = await stepReferral(tx, locked, event, call.actor, now, call.requestId);
     if (!updated) {
       throw new EngineError('event_not_allowed', 'Cette action n’est pas possible à cette étape de l’orientation.', {
@@ -651,8 +699,10 @@ export async function assignReferent(db: Database, input: AssignReferentInput, c
   const now = (call.clock ?? systemClock).now();
   return withActor(db, call.actor, async (tx) => {
     const locked = await lockCase(tx, data.caseId);
+    if (call.authorizeCase && !call.authorizeCase(locked.case)) throw new EngineError('case_not_found', 'Dossier introuvable.');
     checkRevision(locked.case.revision, data.expectedRevision);
     if (locked.case.closedAt) throw new EngineError('event_not_allowed', 'Le dossier est clos.', { allowedEvents: [] });
+    await call.inTransaction?.(tx, { case: locked.case, referral: null });
     const revision = locked.case.revision + 1;
     const [updated] = await tx
       .update(cases)

@@ -57,6 +57,21 @@ export const jobCatalog = {
   },
   'effect.remindPartner': { queue: 'notifications', schema: referralEffectPayload, retry: mailRetries },
   'effect.escalateToSenderSupervisor': { queue: 'notifications', schema: referralEffectPayload, retry: mailRetries },
+  /** Written by the engine when a partner answers a referral: the case's followers are told. */
+  'effect.notifyReferralAnswered': {
+    queue: 'notifications',
+    schema: referralEffectPayload.extend({ params: z.object({ status: z.string().min(1).max(40) }) }),
+    retry: mailRetries,
+  },
+  /**
+   * Written by the desk when a consent stops allowing sharing (withdrawn, or overridden by an opposition):
+   * its recipient organisations are told their access ended.
+   */
+  'consent.withdrawn': {
+    queue: 'notifications',
+    schema: z.object({ consentId: z.uuid(), endedAt: z.iso.datetime({ offset: true }) }),
+    retry: mailRetries,
+  },
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

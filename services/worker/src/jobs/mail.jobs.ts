@@ -1,9 +1,10 @@
-import { caseEvents, type Database } from '@parcours/db';
+import { caseEvents, consents, type Database } from '@parcours/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { type AgentMailDeps, sendAgentMail } from '../mail/agent-mail.ts';
 import {
   activeAgent,
   caseFollowers,
+  consentRecipientPartners,
   referralRecipientPartners,
   referralSenderSupervisors,
 } from '../mail/recipients.repository.ts';
@@ -37,7 +38,12 @@ export function createMailJobHandlers(
   deps: MailJobDeps,
 ): Pick<
   JobHandlers,
-  'effect.notifyCaseAssigned' | 'effect.notifyDeadlinePassed' | 'effect.remindPartner' | 'effect.escalateToSenderSupervisor'
+  | 'effect.notifyCaseAssigned'
+  | 'effect.notifyDeadlinePassed'
+  | 'effect.remindPartner'
+  | 'effect.escalateToSenderSupervisor'
+  | 'effect.notifyReferralAnswered'
+  | 'consent.withdrawn'
 > {
   const caseUrl = (caseId: string) => `${deps.publicUrl}/cases/${caseId}`;
   return {
@@ -79,6 +85,36 @@ export function createMailJobHandlers(
         caseId: effect.caseId,
         data: { caseUrl: caseUrl(effect.caseId), escalatedAt: await occurredAt(deps.db, effect, deps.now()) },
         recipients: await referralSenderSupervisors(deps.db, effect.referralId),
+      });
+    },
+    'effect.notifyReferralAnswered': async (effect, job) => {
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'referral-answered',
+        caseId: effect.caseId,
+        data: {
+          caseUrl: caseUrl(effect.caseId),
+          status: effect.params.status,
+          answeredAt: await occurredAt(deps.db, effect, deps.now()),
+        },
+        recipients: await caseFollowers(deps.db, effect.caseId),
+      });
+    },
+    'consent.withdrawn': async (payload, job) => {
+      const [consent] = await deps.db
+        .select({ caseId: consents.caseId, recipients: consents.recipientOrganisationIds })
+        .from(consents)
+        .where(eq(consents.id, payload.consentId));
+      if (!consent) return;
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'consent-withdrawn',
+        caseId: consent.caseId,
+        data: {
+          inboxUrl: `${deps.publicUrl}/partenaire/orientations`,
+          withdrawnAt: new Date(payload.endedAt),
+        },
+        recipients: await consentRecipientPartners(deps.db, consent.recipients),
       });
     },
   };

@@ -30,7 +30,8 @@ export interface AgentMailDeps {
  */
 export async function sendAgentMail<N extends MailTemplateName>(
   deps: AgentMailDeps,
-  mail: { causeId: string; template: N; data: MailTemplateData<N>; caseId: string; recipients: MailRecipient[] },
+  /** `caseId` null when the cause is not one case (a consent withdrawn). */
+  mail: { causeId: string; template: N; data: MailTemplateData<N>; caseId: string | null; recipients: MailRecipient[] },
 ): Promise<{ sent: number; skipped: number }> {
   if (mail.recipients.length === 0) {
     // Not an error to retry (nobody to tell is a state of the directory), but worth a look.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMailRenderer, mailTemplateNames } from './mail.templates.ts';
 
 const caseUrl = 'https://parcours.example.test/cases/3f6c1a2e-8b4d-4c3e-9a1f-0d2e4b6a8c0e';
+const inboxUrl = 'https://parcours.example.test/partenaire/orientations';
 // 09:00 UTC on 9 March 2026 is 10:00 in Paris (winter time).
 const at = new Date('2026-03-09T09:00:00Z');
 
@@ -14,18 +15,22 @@ describe('mail templates', () => {
       'deadline-passed': renderer.render('deadline-passed', { caseUrl, stage: 'assessment', passedAt: at }),
       'referral-reminder': renderer.render('referral-reminder', { caseUrl, remindedAt: at }),
       'referral-escalation': renderer.render('referral-escalation', { caseUrl, escalatedAt: at }),
+      'referral-answered': renderer.render('referral-answered', { caseUrl, status: 'accepted', answeredAt: at }),
+      'consent-withdrawn': renderer.render('consent-withdrawn', { inboxUrl, withdrawnAt: at }),
     };
     expect(Object.keys(samples).sort()).toEqual([...mailTemplateNames].sort());
-    for (const mail of Object.values(samples)) {
+    for (const [name, mail] of Object.entries(samples)) {
+      const url = name === 'consent-withdrawn' ? inboxUrl : caseUrl;
       expect(mail.subject).toMatch(/^Parcours : \S/);
       expect(mail.subject).not.toMatch(/\n/);
-      expect(mail.text).toContain(caseUrl);
-      expect(mail.html).toContain(`href="${caseUrl}"`);
+      expect(mail.text).toContain(url);
+      expect(mail.html).toContain(`href="${url}"`);
       expect(mail.text).toContain('9 mars 2026 à 10:00');
     }
     expect(samples['deadline-passed'].text).toContain('« évaluation de la situation »');
     expect(samples['case-assigned'].subject).toBe('Parcours : un dossier vous a été confié');
     expect(samples['deadline-passed'].subject).toBe('Parcours : une échéance est dépassée sur un dossier que vous suivez');
+    expect(samples['referral-answered'].text).toContain('orientation acceptée');
   });
 
   it('when template data is missing or wrong, then rendering refuses rather than sending a hollow mail', () => {

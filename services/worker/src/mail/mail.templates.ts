@@ -12,6 +12,9 @@ export const mailTemplateSchemas = {
   'deadline-passed': z.object({ caseUrl: z.url(), stage: z.string().min(1), passedAt: z.date() }),
   'referral-reminder': z.object({ caseUrl: z.url(), remindedAt: z.date() }),
   'referral-escalation': z.object({ caseUrl: z.url(), escalatedAt: z.date() }),
+  'referral-answered': z.object({ caseUrl: z.url(), status: z.string().min(1), answeredAt: z.date() }),
+  /** To a consent's recipients: no case link (they no longer reach it), their inbox instead. */
+  'consent-withdrawn': z.object({ inboxUrl: z.url(), withdrawnAt: z.date() }),
 } as const;
 
 export type MailTemplateName = keyof typeof mailTemplateSchemas;
@@ -32,6 +35,19 @@ const stageLabels: Record<string, string> = {
   suspended: 'dossier suspendu',
 };
 
+const referralStatusLabels: Record<string, string> = {
+  seen: 'orientation vue',
+  underStudy: 'orientation à l’étude',
+  accepted: 'orientation acceptée',
+  appointmentSet: 'rendez-vous fixé',
+  inProgress: 'accompagnement commencé',
+  completed: 'accompagnement terminé',
+  declined: 'orientation refusée',
+  redirected: 'orientation réorientée vers une autre structure',
+  noShow: 'personne absente au rendez-vous',
+  abandoned: 'accompagnement abandonné',
+};
+
 const parisDateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 
 /** One handlebars instance for every mail, with the helpers and partials the templates share. */
@@ -43,6 +59,7 @@ function createHandlebars(): typeof Handlebars {
     return parisDateTime.format(value);
   });
   handlebars.registerHelper('stageLabel', (stage: unknown) => stageLabels[String(stage)] ?? String(stage));
+  handlebars.registerHelper('referralStatusLabel', (status: unknown) => referralStatusLabels[String(status)] ?? String(status));
   handlebars.registerPartial('footer-text', readTemplateFile('partials/footer.text.hbs'));
   handlebars.registerPartial('footer-html', readTemplateFile('partials/footer.html.hbs'));
   return handlebars;

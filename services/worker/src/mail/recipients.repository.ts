@@ -48,6 +48,12 @@ export async function referralRecipientPartners(db: Database, referralId: string
   return row ? agentsWithRole(db, row.organisationId, ['partner']) : [];
 }
 
+/** The partner agents of each organisation a consent named (told when it ends). */
+export async function consentRecipientPartners(db: Database, organisationIds: readonly string[]): Promise<MailRecipient[]> {
+  const lists = await Promise.all(organisationIds.map((organisationId) => agentsWithRole(db, organisationId, ['partner'])));
+  return [...new Map(lists.flat().map((recipient) => [recipient.agentId, recipient])).values()];
+}
+
 /** The supervisors of the organisation that sent a referral. */
 export async function referralSenderSupervisors(db: Database, referralId: string): Promise<MailRecipient[]> {
   const [row] = await db
