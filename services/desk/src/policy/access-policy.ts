@@ -9,6 +9,8 @@ import {
   organisations,
   persons,
 } from '@parcours/db';
+import { type ConsentFacts, type Disclosure, disclosableCategories } from '@parcours/consent';
+import type { DataCategory, ReferralPurpose } from '@parcours/db';
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import { recordAudit } from '../audit/record-audit.ts';
@@ -33,7 +35,18 @@ export type Permission =
   | 'orientation.choose'
   | 'directory.read'
   | 'directory.import'
-  | 'contact.record';
+  | 'contact.record'
+  | 'consent.read'
+  | 'consent.record'
+  | 'consent.withdraw'
+  | 'referral.read'
+  | 'referral.send'
+  | 'referral.cancel'
+  | 'referral.handover'
+  | 'partner_link.issue'
+  | 'partner.inbox'
+  | 'partner.case_read'
+  | 'referral.answer';
 
 const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'person.create': ['reception', 'referent'],
@@ -52,6 +65,19 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   // The directory holds no personal data: every role may browse and export it.
   'directory.read': ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor'],
   'directory.import': ['admin'],
+  // Consents are collected and withdrawn at the desk, by those who hold the file.
+  'consent.read': ['reception', 'referent', 'supervisor'],
+  'consent.record': ['reception', 'referent'],
+  'consent.withdraw': ['reception', 'referent'],
+  'referral.read': ['reception', 'referent', 'supervisor'],
+  'referral.send': ['reception', 'referent'],
+  'referral.cancel': ['reception', 'referent'],
+  'referral.handover': ['referent'],
+  'partner_link.issue': ['reception', 'referent'],
+  // A partner reaches a case only through an active referral covered by a consent (`decidePartnerDisclosure`).
+  'partner.inbox': ['partner'],
+  'partner.case_read': ['partner'],
+  'referral.answer': ['partner'],
 };
 
 /**
@@ -60,7 +86,58 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
  */
 const rolesReadingHealthData: readonly MembershipRole[] = ['reception', 'referent'];
 
-/** Partners reach a case only through a referral covered by a consent: a later issue, denied for now. */
+/**
+ * Partners reach a case only through an ACTIVE referral addressed to their organisation, covered by an
+ * active consent of the person, with no opposition; they see the covered categories only, health only
+ * with the `health_data` role. Decided by `decidePartnerDisclosure` on consents read in the request.
+ */
+export const activeReferralStatuses: readonly string[] = ['sent', 'seen', 'underStudy', 'accepted', 'appointmentSet', 'inProgress'];
+
+export function isActiveReferralStatus(status: string): boolean {
+  return activeReferralStatuses.includes(status);
+}
+
+/** The health permission: a role of its own, held by a partner's health professionals. */
+export function holdsHealthPermission(agent: Pick<ActingAgent, 'roles'>): boolean {
+  return agent.roles.includes('health_data');
+}
+
+/** Who reads as a partner: an agent of the organisation, or a signed link (never health data). */
+export interface PartnerReader {
+  organisationId: string;
+  mayReadHealth: boolean;
+}
+
+/**
+ * The partner's part of the one policy: acting organisation = the referral's recipient ∧ the referral is
+ * active (sent, not closed nor cancelled) ∧ an active consent of the person names the recipient and the
+ * purpose ∧ no opposition. Returns what may be shown (referral categories ∩ consented, health only with
+ * the permission) and the consent to audit, or null: deny.
+ */
+export function decidePartnerDisclosure(
+  reader: PartnerReader,
+  referral: { toOrganisationId: string; status: string; purpose: string; sharedCategories: readonly string[] },
+  consents: readonly ConsentFacts[],
+  now: Date,
+): Disclosure | null {
+  if (referral.toOrganisationId !== reader.organisationId) return null;
+  if (!isActiveReferralStatus(referral.status)) return null;
+  return disclosableCategories(
+    consents,
+    {
+      recipientOrganisationId: referral.toOrganisationId,
+      purpose: referral.purpose as ReferralPurpose,
+      categories: referral.sharedCategories as DataCategory[],
+    },
+    now,
+    reader,
+  );
+}
+
+/** The sender's part: an organisation moves (sends, cancels, issues links for) the referrals of the cases it reaches. */
+export function canSendFor(agent: ActingAgent, row: { entryOrganisationId: string; referentOrganisationId: string }): boolean {
+  return canReachCase(agent, row);
+}
 
 export type Access =
   | { kind: 'public' }
