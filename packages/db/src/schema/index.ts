@@ -1,3 +1,4 @@
+export * from './audit.ts';
 export * from './consents.ts';
 export * from './contacts.ts';
 export * from './enums.ts';
