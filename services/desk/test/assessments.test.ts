@@ -78,7 +78,9 @@ describe('creating and saving a draft', () => {
     const draft = await startAssessment(caseId);
     await reception
       .post(`/api/v1/assessments/${draft.id}/draft`)
-      .send({ answers: { needs: { housing: { level: 'severe', urgency: 'urgent' }, mobility: { level: 'light', urgency: 'routine' } } } })
+      .send({
+        answers: { needs: { housing: { level: 'severe', urgency: 'urgent' }, mobility: { level: 'light', urgency: 'routine' } } },
+      })
       .expect(200);
     const saved = await reception
       .post(`/api/v1/assessments/${draft.id}/draft`)
@@ -105,7 +107,9 @@ describe('creating and saving a draft', () => {
       .post(`/api/v1/assessments/${draft.id}/draft`)
       .send({ answers: { needs: { telepathy: { level: 'light' } } } })
       .expect(400);
-    expect(problemOf(unknown).errors).toEqual([{ field: 'answers.needs.telepathy', message: expect.stringMatching(/domaine inconnu/) }]);
+    expect(problemOf(unknown).errors).toEqual([
+      { field: 'answers.needs.telepathy', message: expect.stringMatching(/domaine inconnu/) },
+    ]);
     const invalid = await reception
       .post(`/api/v1/assessments/${draft.id}/draft`)
       .send({ answers: { needs: { housing: { level: 'catastrophic' } } }, extra: 1 })
@@ -206,7 +210,10 @@ describe('completing', () => {
     const old = await reception.get(`/api/v1/assessments/${first.id}`).expect(200);
     expect(old.body).toMatchObject({ status: 'superseded', supersededAt: '2026-03-02T09:00:00.000Z' });
     expect(old.body.answers.needs.housing.level).toBe('severe');
-    await reception.post(`/api/v1/assessments/${first.id}/draft`).send({ answers: { needs: {} } }).expect(409);
+    await reception
+      .post(`/api/v1/assessments/${first.id}/draft`)
+      .send({ answers: { needs: {} } })
+      .expect(409);
   });
 
   it('when the MAIA criteria are all met, then completion surfaces the eligibility with reasons and proposes ENTER_CASE_MANAGEMENT', async () => {
@@ -279,7 +286,10 @@ describe('health data and access', () => {
     const unknown = await reception.get('/api/v1/assessments/00000000-0000-4000-8000-000000000000').expect(404);
     const strip = ({ requestId: _id, ...rest }: Record<string, unknown>) => rest;
     expect(strip(problemOf(read))).toEqual(strip(problemOf(unknown)));
-    await foreign.post(`/api/v1/assessments/${draft.id}/draft`).send({ answers: { needs: {} } }).expect(404);
+    await foreign
+      .post(`/api/v1/assessments/${draft.id}/draft`)
+      .send({ answers: { needs: {} } })
+      .expect(404);
     await foreign.post(`/api/v1/assessments/${draft.id}/complete`).expect(404);
     expect(await writeCounts()).toEqual(before);
     const denied = (await auditRowsFor(database.db, caseId)).filter((row) => row.outcome === 'denied');

@@ -37,15 +37,21 @@ export const serviceIdParams = z.strictObject({ serviceId: z.string().min(1).max
  * The file's outer shape only: rows are checked one by one by `@parcours/directory`, so that a bad row
  * is reported and the good ones kept, instead of the whole file refused.
  */
-export const importDirectoryBody = z.union([
-  z.looseObject({
-    format: z.literal(directoryFormat).optional(),
-    version: z.literal(directoryFormatVersion).optional(),
-    exportedAt: z.string().optional(),
-    services: z.array(z.unknown()).max(50_000),
-  }),
-  z.array(z.unknown()).max(50_000),
-]);
+export const importDirectoryBody = z
+  .preprocess(
+    // A bare list of services is accepted too; wrapping it gives every error a field to name.
+    (value) => (Array.isArray(value) ? { services: value } : value),
+    z.looseObject({
+      format: z.literal(directoryFormat).optional(),
+      version: z.literal(directoryFormatVersion).optional(),
+      exportedAt: z.string().optional(),
+      services: z.array(z.unknown()).max(50_000),
+    }),
+  )
+  .meta({
+    description:
+      'Un fichier `parcours-directory` ({ format, version, services: [...] }, voir exportDirectory) ou une liste de services',
+  });
 
 export const directoryImportReport = z.object({
   territoryId: z.string(),
