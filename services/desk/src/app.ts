@@ -126,7 +126,9 @@ export function createApp(deps: AppDependencies): Express {
     ...directoryRoutes,
   ];
   routes.push(openApiRoute(() => routes));
-  mountRoutes(app, routes, { db: deps.db, clock, directory: new DirectoryCache(deps.db) });
+  // One index per territory for the whole app: the API and the pages must rank from the same directory.
+  const directory = new DirectoryCache(deps.db);
+  mountRoutes(app, routes, { db: deps.db, clock, directory });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
   const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets });
