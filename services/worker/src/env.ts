@@ -15,6 +15,9 @@ export const workerEnvSchema = z.object({
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   QUEUE_PREFIX: z.string().min(1).default('parcours'),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Longer than any transaction that writes audit rows: see @parcours/audit. */
+  AUDIT_SAFETY_MARGIN_MS: z.coerce.number().int().min(0).default(120_000),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

@@ -16,6 +16,8 @@ const worker = createWorker({
   relayIntervalMs: env.RELAY_INTERVAL_MS,
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   queuePrefix: env.QUEUE_PREFIX,
+  auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
+  auditSafetyMarginMs: env.AUDIT_SAFETY_MARGIN_MS,
 });
 await worker.start();
 

@@ -1,3 +1,4 @@
+import { defaultSafetyMarginMs, sealAuditBatch } from '@parcours/audit';
 import type { Database } from '@parcours/db';
 import { type EngineClock, outboxJobNames, systemClock } from '@parcours/engine';
 import type { Logger } from '@parcours/observability';
@@ -29,6 +30,10 @@ export interface WorkerDeps {
   clock?: EngineClock;
   relayIntervalMs?: number;
   sweepIntervalMs?: number;
+  /** How often the audit's new rows are sealed into its hash chain (default 60 s). */
+  auditSealIntervalMs?: number;
+  /** Audit rows younger than this wait for a later seal: transactions commit out of sequence order (2 min). */
+  auditSafetyMarginMs?: number;
   /** BullMQ key prefix: one per deployment sharing a Redis (one per test file). */
   queuePrefix?: string;
   /** Replaces every job's first retry delay (tests); the catalog's attempts still apply. */
@@ -97,6 +102,23 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     logger,
   );
 
+  // Requests only insert audit rows; the chain is built here, behind them (see @parcours/audit). Another
+  // worker sealing at the same time waits on the sealer's advisory lock: the chain cannot fork.
+  const auditSealIntervalMs = deps.auditSealIntervalMs ?? 60_000;
+  const auditSeal = createPeriodicTask(
+    'audit-seal',
+    auditSealIntervalMs,
+    async () => {
+      const { seal, more } = await sealAuditBatch(deps.db, {
+        now: clock.now(),
+        safetyMarginMs: deps.auditSafetyMarginMs ?? defaultSafetyMarginMs,
+      });
+      if (seal) logger.info({ seal: seal.number, toSequence: seal.toSequence, rows: seal.rowCount }, 'audit sealed');
+      return more;
+    },
+    logger,
+  );
+
   return {
     runner: runner.kind,
     async start() {
@@ -107,12 +129,14 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
       }
       relay.start();
       sweep.start();
+      auditSeal.start();
       logger.info({ runner: runner.kind, relayIntervalMs, sweepIntervalMs }, 'worker started');
     },
     async stop() {
-      // 1. Stop claiming: no outbox row is taken and no timer swept from here on.
+      // 1. Stop claiming: no outbox row is taken, no timer swept and no audit sealed from here on.
       await relay.stop();
       await sweep.stop();
+      await auditSeal.stop();
       // 2. Finish or release jobs: running ones finish; BullMQ keeps the waiting ones in Redis, the
       //    in-process runner drops them (the sweep and the redelivery at start bring them back).
       await runner.stop();
