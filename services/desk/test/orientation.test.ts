@@ -1,5 +1,6 @@
-import { auditEvents, directoryServices, orientationChoices, referrals } from '@parcours/db';
+import { auditEvents, directoryServices, orientationChoices, referrals, systemActor } from '@parcours/db';
 import { type DirectoryServiceInput, demoDirectory } from '@parcours/directory';
+import { sendReferralEvent } from '@parcours/engine';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -222,6 +223,45 @@ describe('choosing orientations', () => {
       .expect(201);
     expect(response.body).toMatchObject({ referral: null, noReferralReason: expect.stringMatching(/contactez-le directement/) });
     expect(await writeCounts()).toEqual({ ...before, choices: (before.choices ?? 0) + 1 });
+  });
+
+  it('when the same service is chosen twice, then the second is refused with 409 until the first referral has ended', async () => {
+    const { caseId } = await assessedCase();
+    const { body } = await reception.get(`/api/v1/cases/${caseId}/orientation-suggestions`).expect(200);
+    const first = (body.suggestions as SuggestionBody[]).find((suggestion) => suggestion.service.referable) as SuggestionBody;
+    const chosen = await reception
+      .post(`/api/v1/cases/${caseId}/orientation-choices`)
+      .send({ serviceId: first.serviceId })
+      .expect(201);
+    const before = await writeCounts();
+    const again = await reception
+      .post(`/api/v1/cases/${caseId}/orientation-choices`)
+      .send({ serviceId: first.serviceId })
+      .expect(409);
+    expect(problemOf(again)).toMatchObject({ type: 'urn:parcours:problem:orientation-already-chosen' });
+    expect(await writeCounts()).toEqual(before);
+
+    // The draft referral is cancelled: the service may be chosen again, with a new referral.
+    await sendReferralEvent(
+      database.db,
+      { referralId: chosen.body.referral.id, event: { type: 'CANCEL' }, expectedRevision: chosen.body.referral.revision },
+      { actor: systemActor, clock: world.clock },
+    );
+    const renewed = await reception
+      .post(`/api/v1/cases/${caseId}/orientation-choices`)
+      .send({ serviceId: first.serviceId })
+      .expect(201);
+    expect(renewed.body.referral.id).not.toBe(chosen.body.referral.id);
+  });
+
+  it('when a service outside Parcours is chosen twice on the same assessment, then the second is refused', async () => {
+    const { caseId } = await assessedCase();
+    const direct = demoDirectory.find(
+      (service) => service.active !== false && !service.acceptsReferrals,
+    ) as DirectoryServiceInput;
+    const choice = { serviceId: direct.id, reasonCode: 'agent_knowledge' };
+    await reception.post(`/api/v1/cases/${caseId}/orientation-choices`).send(choice).expect(201);
+    await reception.post(`/api/v1/cases/${caseId}/orientation-choices`).send(choice).expect(409);
   });
 
   it('when another organisation chooses for a case, then 404 and nothing is written', async () => {

@@ -1,6 +1,15 @@
-import { type Database, type DataCategory, orientationChoices, type ReferralPurpose, withActor } from '@parcours/db';
+import {
+  type Database,
+  type DataCategory,
+  orientationChoices,
+  type ReferralPurpose,
+  referrals,
+  type Transaction,
+  withActor,
+} from '@parcours/db';
 import { createReferral } from '@parcours/engine';
 import { orientationRulesV1, planOrientationChoice, suggestForAssessment } from '@parcours/orientation';
+import { and, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
@@ -13,6 +22,32 @@ import { referralPurposeOf } from './referral-purpose.ts';
 
 /** What a draft referral shares unless the agent says otherwise: the minimum a partner needs to call back. */
 export const minimumSharedCategories: readonly DataCategory[] = ['identity', 'contact', 'situation_summary'];
+
+export const alreadyChosenError = () =>
+  new AppError(
+    'orientation_already_chosen',
+    'Ce service est déjà choisi pour ce dossier et son orientation est en cours : suivez-la plutôt que d’en créer une deuxième.',
+  );
+
+/**
+ * Whether the case already has a live choice of this service: one whose referral has not ended, or,
+ * for a service outside Parcours (no referral), one made on the same assessment. A double submit or a
+ * second agent's identical choice must not create a second referral; once the referral ended (declined,
+ * expired, completed…) or the situation was reassessed, the service may be chosen again. The case row is
+ * locked by the caller, so two concurrent choices are decided one after the other.
+ */
+async function hasLiveChoice(tx: Transaction, caseId: string, serviceId: string, assessmentId: string | null) {
+  const previous = await tx
+    .select({
+      assessmentId: orientationChoices.assessmentId,
+      referralId: orientationChoices.referralId,
+      closedAt: referrals.closedAt,
+    })
+    .from(orientationChoices)
+    .leftJoin(referrals, eq(referrals.id, orientationChoices.referralId))
+    .where(and(eq(orientationChoices.caseId, caseId), eq(orientationChoices.serviceId, serviceId)));
+  return previous.some((row) => (row.referralId ? row.closedAt === null : row.assessmentId === assessmentId));
+}
 
 /**
  * Records the agent's choice of a service for a case — among the suggestions or not, a choice outside
@@ -57,6 +92,7 @@ export async function chooseOrientation(
     }
     const service = directory.index.byId.get(plan.value.serviceId)?.service;
     if (!service) throw new Error('a planned service is in the index');
+    if (await hasLiveChoice(tx, caseId, service.id, assessment?.id ?? null)) throw alreadyChosenError();
     const suggestion = suggestions.find((candidate) => candidate.serviceId === service.id);
     const toOrganisationId = directory.organisationOf.get(service.id) ?? null;
 

@@ -53,7 +53,9 @@ export const chooseOrientationRoute = defineRoute({
       schema: chosenOrientation,
     },
   },
-  problems: { 409: 'Dossier clos (event-not-allowed)' },
+  problems: {
+    409: 'Dossier clos (event-not-allowed), ou service déjà choisi dont l’orientation n’est pas terminée (orientation-already-chosen)',
+  },
   handle: async ({ caller, params, body, requestId, deps }) => {
     const chosen = await chooseOrientation(deps.db, deps.directory, params.caseId, body, {
       agent: caller,
