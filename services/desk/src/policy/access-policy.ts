@@ -46,7 +46,10 @@ export type Permission =
   | 'partner_link.issue'
   | 'partner.inbox'
   | 'partner.case_read'
-  | 'referral.answer';
+  | 'referral.answer'
+  | 'audit.read'
+  | 'person.access_log'
+  | 'person.export';
 
 const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'person.create': ['reception', 'referent'],
@@ -78,6 +81,13 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'partner.inbox': ['partner'],
   'partner.case_read': ['partner'],
   'referral.answer': ['partner'],
+  // The audit (issue 8): auditors read their territory's whole audit, supervisors what its organisations'
+  // agents did (src/audit/audit-scope.ts). Each of these reads is audited itself.
+  'audit.read': ['auditor', 'supervisor'],
+  // "Who saw this person's file": the person's access log, for auditors and supervisors of the territory.
+  'person.access_log': ['auditor', 'supervisor'],
+  // The person's data export (RGPD art. 15): the référent who holds the file prints it for them, or the auditor.
+  'person.export': ['referent', 'auditor'],
 };
 
 /**
