@@ -20,6 +20,8 @@ import { rejectForeignOrigins, requireJsonBody } from './http/same-origin.ts';
 import { openApiRoute } from './openapi/openapi.routes.ts';
 import { type AnyRoute, mountRoutes } from './openapi/route-registry.ts';
 import { orientationRoutes } from './orientation/orientation.routes.ts';
+import { directoryImportPagePath } from './pages/directory.pages.ts';
+import { multipartForm } from './pages/multipart-form.ts';
 import { contentSecurityPolicy, createDeskAssets, createPages } from './pages/pages.router.ts';
 import { createPersonRoute, searchPersonsRoute } from './persons/persons.routes.ts';
 
@@ -45,6 +47,7 @@ export interface AppDependencies {
 
 const workingDayMs = 10 * 60 * 60 * 1000;
 const directoryImportPath = '/api/v1/directory/import';
+const directoryImportPageLimit = 25 * 1024 * 1024;
 
 /**
  * The desk: an Express app that never listens, so tests drive it with supertest and the embedded
@@ -69,6 +72,8 @@ export function createApp(deps: AppDependencies): Express {
   // Parsed first with its own limit; the general parser then leaves the already-parsed body alone.
   app.use(directoryImportPath, express.json({ limit: deps.directoryImportLimit ?? '25mb' }));
   app.use(express.json({ limit: bodyLimit }));
+  // The directory import page uploads a file (multipart); parsed here so the CSRF check finds its field.
+  app.use(directoryImportPagePath, multipartForm(directoryImportPageLimit));
   app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
   app.use(
@@ -131,7 +136,7 @@ export function createApp(deps: AppDependencies): Express {
   mountRoutes(app, routes, { db: deps.db, clock, directory });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
-  const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets });
+  const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets, directory });
   app.use(pages.router);
 
   app.use(notFoundHandler);

@@ -6,11 +6,15 @@ import type { CsrfSync } from 'csrf-sync';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { sessionCookieName } from '../auth/auth.routes.ts';
 import type { Authenticator } from '../auth/log-in.ts';
+import type { DirectoryCache } from '../directory/directory-cache.ts';
 import { AppError } from '../errors/app-error.ts';
 import { appErrorOfEngine } from '../errors/problem.ts';
+import { mountAssessmentPages } from './assessment.pages.ts';
 import { mountAuthPages } from './auth.pages.ts';
 import { mountCasesPages } from './cases.pages.ts';
 import { mountContactsPages } from './contacts.pages.ts';
+import { mountDirectoryPages } from './directory.pages.ts';
+import { mountOrientationPages } from './orientation.pages.ts';
 import { type PagesDependencies, renderPage, requestIdOf } from './page-context.ts';
 import { mountPersonsPages } from './persons.pages.ts';
 import { createStaticAssets, type StaticAssets } from './static-assets.ts';
@@ -57,6 +61,8 @@ export interface PagesOptions {
   loginRateLimit: RequestHandler;
   /** Mounted apart, before the session, so that a stylesheet never loads one. */
   assets: StaticAssets;
+  /** The app's one directory index: pages and API rank and search the same directory. */
+  directory: DirectoryCache;
 }
 
 /** A request for a page, not for the JSON API, the health probe or a static file. */
@@ -73,6 +79,9 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
   mountPersonsPages(router, deps);
   mountCasesPages(router, deps);
   mountContactsPages(router, deps);
+  mountAssessmentPages(router, deps, options.directory);
+  mountOrientationPages(router, deps, options.directory);
+  mountDirectoryPages(router, deps, options.directory);
   return { router, errorHandler: pageErrorHandler(deps) };
 }
 

@@ -76,7 +76,7 @@ export interface LayoutModel {
   /** Null on the login page. */
   agent: { displayName: string; organisationName: string | null; canChangeOrganisation: boolean } | null;
   /** Which item of the main navigation is the current page. */
-  nav: 'work' | 'persons' | 'contacts' | null;
+  nav: 'work' | 'persons' | 'contacts' | 'directory' | null;
   flash: { kind: 'success' | 'info' | 'warning' | 'error'; message: string } | null;
 }
 

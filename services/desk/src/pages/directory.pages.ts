@@ -1,0 +1,7 @@
+import type { Router } from 'express';
+import type { DirectoryCache } from '../directory/directory-cache.ts';
+import type { PagesDependencies } from './page-context.ts';
+
+export const directoryImportPagePath = '/annuaire/import';
+
+export function mountDirectoryPages(_router: Router, _deps: PagesDependencies, _directory: DirectoryCache): void {}
