@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import session from 'express-session';
 import { assessmentRoutes } from './assessments/assessments.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes, sessionCookieName } from './auth/auth.routes.ts';
 import { DatabaseSessionStore } from './auth/database-session.store.ts';
 import { createPassport } from './auth/log-in.ts';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDependencies): Express {
     ...assessmentRoutes,
     ...orientationRoutes,
     ...directoryRoutes,
+    ...auditRoutes,
   ];
   routes.push(openApiRoute(() => routes));
   // One index per territory for the whole app: the API and the pages must rank from the same directory.

@@ -5,7 +5,7 @@ export type AuditOutcome = 'allowed' | 'denied';
 
 export interface AuditEntry {
   action: string;
-  subjectKind: 'case' | 'person' | 'route' | 'directory' | 'contact';
+  subjectKind: 'case' | 'person' | 'route' | 'directory' | 'contact' | 'audit';
   /** Ids only: never a name or free text. */
   subjectIds: string[];
   outcome: AuditOutcome;
