@@ -539,8 +539,11 @@ async function stepReferral(
   actor: Actor,
   now: Date,
   requestId: string | undefined,
+  /** The categories the referral carries from now on (narrowed at sending), when they change. */
+  sharedCategories?: string[],
 ): Promise<ReferralRow | null> {
   const row = locked.referral;
+  const narrowed = sharedCategories !== undefined;
   const transition = applyTransition('referral', row.machineVersion, row.snapshot as Record<string, unknown>, event);
   if (!transition) return null;
   const outcome = partnerAnswerEventTypes.includes(event.type)
@@ -559,6 +562,7 @@ async function stepReferral(
     revision,
     updatedAt: now,
     closedAt,
+    sharedCategories: sharedCategories ?? row.sharedCategories,
   };
   const { type, ...payload } = event;
   await recordStep(
@@ -579,6 +583,7 @@ async function stepReferral(
       subjectUpdate: sql`update referrals set snapshot = ${JSON.stringify(outcome.snapshot)}::jsonb,
         state_value = ${JSON.stringify(outcome.stateValue)}::jsonb, status = ${outcome.status}, revision = ${revision},
         updated_at = ${now.toISOString()}::timestamptz, closed_at = ${closedAt?.toISOString() ?? null}::timestamptz
+        ${narrowed ? sql`, shared_categories = array(select jsonb_array_elements_text(${JSON.stringify(sharedCategories)}::jsonb))` : sql``}
         where id = ${row.id}`,
     },
     actor,
@@ -606,6 +611,11 @@ export interface SendReferralEventInput {
   referralId: string;
   event: unknown;
   expectedRevision: number;
+  /**
+   * With SEND only: the categories the referral will carry, a subset of the draft's (the agent reduced
+   * the payload to what the person's consent covers). Never widens.
+   */
+  sharedCategories?: readonly string[];
 }
 
 export async function sendReferralEvent(db: Database, input: SendReferralEventInput, call: EngineCall): Promise<ReferralView> {
@@ -617,8 +627,18 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
       throw new EngineError('referral_not_found', 'Orientation introuvable.');
     }
     checkRevision(locked.referral.revision, input.expectedRevision);
-    await call.inTransaction?.(tx, { case: locked.lockedCase.case, referral: locked.referral });
-    const updated = await stepReferral(tx, locked, event, call.actor, now, call.requestId);
+    const narrowed = narrowedCategories(locked.referral, event, input.sharedCategories);
+    const referral = narrowed ? { ...locked.referral, sharedCategories: narrowed } : locked.referral;
+    await call.inTransaction?.(tx, { case: locked.lockedCase.case, referral });
+    const updated = await stepReferral(
+      tx,
+      { lockedCase: locked.lockedCase, referral },
+      event,
+      call.actor,
+      now,
+      call.requestId,
+      narrowed,
+    );
     if (!updated) {
       throw new EngineError('event_not_allowed', 'Cette action n’est pas possible à cette étape de l’orientation.', {
         allowedEvents: referralViewOf(locked.referral).allowedEvents,
@@ -627,6 +647,21 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
     }
     return referralViewOf(updated);
   });
+}
+
+function narrowedCategories(
+  row: ReferralRow,
+  event: EventObject,
+  requested: readonly string[] | undefined,
+): string[] | undefined {
+  if (requested === undefined) return undefined;
+  const narrowed = [...new Set(requested)];
+  if (event.type !== 'SEND' || narrowed.some((category) => !row.sharedCategories.includes(category))) {
+    throw new EngineError('invalid_input', 'Les informations partagées ne peuvent qu’être réduites, au moment de l’envoi.', {
+      issues: [{ path: ['sharedCategories'], message: 'Seulement à l’envoi, et parmi les catégories du brouillon.' }],
+    });
+  }
+  return narrowed;
 }
 
 export type TimerFiring = 'fired' | 'stale' | 'not_due' | 'not_found';

@@ -11,6 +11,7 @@ import { authRoutes, sessionCookieName } from './auth/auth.routes.ts';
 import { DatabaseSessionStore } from './auth/database-session.store.ts';
 import { createPassport } from './auth/log-in.ts';
 import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, sendCaseEventRoute } from './cases/cases.routes.ts';
+import { consentRoutes } from './consents/consents.routes.ts';
 import { directoryRoutes } from './directory/directory.routes.ts';
 import { DirectoryCache } from './directory/directory-cache.ts';
 import { AppError } from './errors/app-error.ts';
@@ -24,7 +25,10 @@ import { orientationRoutes } from './orientation/orientation.routes.ts';
 import { directoryImportPagePath } from './pages/directory.pages.ts';
 import { multipartForm } from './pages/multipart-form.ts';
 import { contentSecurityPolicy, createDeskAssets, createPages } from './pages/pages.router.ts';
+import { partnerLinkSecretOf } from './partner-links/partner-link-token.ts';
+import { partnerLinkRoutes } from './partner-links/partner-links.routes.ts';
 import { createPersonRoute, searchPersonsRoute } from './persons/persons.routes.ts';
+import { referralRoutes } from './referrals/referrals.routes.ts';
 
 export interface AppDependencies {
   db: Database;
@@ -42,6 +46,8 @@ export interface AppDependencies {
   loginAttempts?: { limit: number; windowMs: number };
   /** Request body limit. */
   bodyLimit?: string;
+  /** Signs partner links (HMAC). At least 32 characters; derived from `sessionSecret` when absent. */
+  partnerLinkSecret?: string;
   /** Body limit of a directory import (a whole territory's directory in one JSON document). */
   directoryImportLimit?: string;
 }
@@ -132,10 +138,16 @@ export function createApp(deps: AppDependencies): Express {
     ...directoryRoutes,
     ...auditRoutes,
   ];
+  routes.push(...consentRoutes, ...referralRoutes, ...partnerLinkRoutes);
   routes.push(openApiRoute(() => routes));
   // One index per territory for the whole app: the API and the pages must rank from the same directory.
   const directory = new DirectoryCache(deps.db);
-  mountRoutes(app, routes, { db: deps.db, clock, directory });
+  mountRoutes(app, routes, {
+    db: deps.db,
+    clock,
+    directory,
+    partnerLinkSecret: partnerLinkSecretOf(deps.partnerLinkSecret, deps.sessionSecret),
+  });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
   const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets, directory });

@@ -1,11 +1,11 @@
-import { auditEvents, type Executor } from '@parcours/db';
+import { type Actor, auditEvents, type Executor } from '@parcours/db';
 import type { ActingAgent } from '../policy/access-policy.ts';
 
 export type AuditOutcome = 'allowed' | 'denied';
 
 export interface AuditEntry {
   action: string;
-  subjectKind: 'case' | 'person' | 'route' | 'directory' | 'contact' | 'audit';
+  subjectKind: 'case' | 'person' | 'route' | 'directory' | 'contact' | 'consent' | 'referral' | 'partner_link' | 'audit';
   /** Ids only: never a name or free text. */
   subjectIds: string[];
   outcome: AuditOutcome;
@@ -29,6 +29,31 @@ export async function recordAudit(
     action: entry.action,
     subjectKind: entry.subjectKind,
     subjectIds: entry.subjectIds,
+    outcome: entry.outcome,
+    requestId: call.requestId,
+  });
+}
+
+/**
+ * The same, for any actor (an agent, or a partner through a signed link), with the purpose and the consent
+ * that allowed a disclosure: "who saw my file, why, on which authorisation" can then be answered.
+ */
+export async function recordActorAudit(
+  tx: Executor,
+  actor: Actor,
+  entry: AuditEntry & { purpose?: string | null; consentId?: string | null },
+  call: { requestId: string; at: Date },
+): Promise<void> {
+  await tx.insert(auditEvents).values({
+    at: call.at,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    organisationId: actor.organisationId,
+    action: entry.action,
+    subjectKind: entry.subjectKind,
+    subjectIds: entry.subjectIds,
+    purpose: entry.purpose ?? null,
+    consentId: entry.consentId ?? null,
     outcome: entry.outcome,
     requestId: call.requestId,
   });

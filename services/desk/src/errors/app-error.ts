@@ -20,6 +20,10 @@ export const appErrorStatuses = {
   assessment_required: 409,
   commune_required: 409,
   orientation_already_chosen: 409,
+  consent_already_withdrawn: 409,
+  consent_not_covering: 422,
+  notice_mismatch: 422,
+  partner_link_refused: 403,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
@@ -47,6 +51,10 @@ const titles: Record<AppErrorCode, string> = {
   assessment_required: 'Évaluation à terminer d’abord',
   commune_required: 'Commune de la personne inconnue',
   orientation_already_chosen: 'Service déjà choisi',
+  consent_already_withdrawn: 'Consentement déjà retiré',
+  consent_not_covering: 'Consentement insuffisant',
+  notice_mismatch: 'Notice d’information différente',
+  partner_link_refused: 'Lien refusé',
   payload_too_large: 'Requête trop volumineuse',
   unsupported_media_type: 'Format non pris en charge',
   too_many_requests: 'Trop de tentatives',
@@ -61,6 +69,8 @@ export interface FieldIssue {
 }
 
 export interface AppErrorDetails {
+  /** What the person's consent does not cover (consent_not_covering): recipient, purpose, categories. */
+  notCovered?: { recipient: boolean; purpose: boolean; categories: string[]; opposition: boolean };
   allowedEvents?: string[];
   currentRevision?: number;
   errors?: FieldIssue[];

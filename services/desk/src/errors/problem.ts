@@ -14,6 +14,7 @@ export interface Problem {
   requestId: string;
   allowedEvents?: string[];
   currentRevision?: number;
+  notCovered?: { recipient: boolean; purpose: boolean; categories: string[]; opposition: boolean };
   errors?: Array<{ field: string; message: string }>;
 }
 

@@ -12,6 +12,8 @@ export interface RouteDependencies {
   clock: EngineClock;
   /** The directory index per territory, built once, invalidated on import. */
   directory: DirectoryCache;
+  /** Signs partner links (HMAC-SHA256). */
+  partnerLinkSecret: string;
 }
 
 export interface HandlerInput<A extends Access, P, Q, B> {
@@ -29,6 +31,8 @@ export interface HandlerInput<A extends Access, P, Q, B> {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A printable HTML document instead of JSON (the consent notice). */
+  html?: string;
   headers?: Record<string, string>;
 }
 
@@ -98,7 +102,8 @@ export function mountRoutes(app: Express, routes: readonly AnyRoute[], deps: Rou
       const body = route.body ? parseInput(route.body, req.body, 'body') : undefined;
       const reply = await route.handle({ caller, params, query, body, requestId, req, res, deps });
       if (reply.headers) res.set(reply.headers);
-      if (reply.body === undefined) res.status(reply.status).end();
+      if (reply.html !== undefined) res.status(reply.status).type('html').send(reply.html);
+      else if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     };
     app[route.method](expressPathOf(route.path), ...(route.before ?? []), handler);

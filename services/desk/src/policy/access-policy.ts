@@ -1,3 +1,5 @@
+import { type ConsentFacts, type Disclosure, disclosableCategories } from '@parcours/consent';
+import type { DataCategory, ReferralPurpose } from '@parcours/db';
 import {
   type Actor,
   agents,
@@ -9,8 +11,6 @@ import {
   organisations,
   persons,
 } from '@parcours/db';
-import { type ConsentFacts, type Disclosure, disclosableCategories } from '@parcours/consent';
-import type { DataCategory, ReferralPurpose } from '@parcours/db';
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import { recordAudit } from '../audit/record-audit.ts';
@@ -101,7 +101,14 @@ const rolesReadingHealthData: readonly MembershipRole[] = ['reception', 'referen
  * active consent of the person, with no opposition; they see the covered categories only, health only
  * with the `health_data` role. Decided by `decidePartnerDisclosure` on consents read in the request.
  */
-export const activeReferralStatuses: readonly string[] = ['sent', 'seen', 'underStudy', 'accepted', 'appointmentSet', 'inProgress'];
+export const activeReferralStatuses: readonly string[] = [
+  'sent',
+  'seen',
+  'underStudy',
+  'accepted',
+  'appointmentSet',
+  'inProgress',
+];
 
 export function isActiveReferralStatus(status: string): boolean {
   return activeReferralStatuses.includes(status);

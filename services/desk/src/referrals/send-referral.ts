@@ -1,0 +1,86 @@
+import { checkSharing } from '@parcours/consent';
+import { type Database, type DataCategory, type ReferralPurpose, referrals, withActor } from '@parcours/db';
+import { EngineError, sendReferralEvent } from '@parcours/engine';
+import { eq } from 'drizzle-orm';
+import { recordActorAudit } from '../audit/record-audit.ts';
+import { consentFactsOf, primaryPersonOf } from '../consents/consent.repository.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
+import { AppError } from '../errors/app-error.ts';
+import { actorOf, canSendFor } from '../policy/access-policy.ts';
+import type { SendReferralBody } from './referral.schemas.ts';
+import { referralViewWithTimes } from './referral-view.ts';
+
+/** Audits a refusal the engine's rolled-back transaction could not keep. */
+export async function auditRefusal(db: Database, call: DeskCall, action: string, subjectIds: string[]): Promise<void> {
+  const actor = actorOf(call.agent);
+  await withActor(db, actor, (tx) =>
+    recordActorAudit(tx, actor, { action, subjectKind: 'referral', subjectIds, outcome: 'denied' }, auditCallOf(call)),
+  );
+}
+
+/**
+ * Sends a draft referral through the engine. In the engine's transaction, on the locked rows: the sender
+ * reaches the case, and ONE active consent of the person covers the recipient, the purpose and every
+ * category the referral carries (after an optional reduction) — otherwise 422 with what is not covered.
+ * The disclosure is audited with that consent's id.
+ */
+export async function sendReferral(db: Database, referralId: string, body: SendReferralBody, call: DeskCall) {
+  const actor = actorOf(call.agent);
+  let consentId = '';
+  try {
+    await sendReferralEvent(
+      db,
+      { referralId, event: { type: 'SEND' }, expectedRevision: body.expectedRevision, sharedCategories: body.sharedCategories },
+      {
+        actor,
+        clock: call.clock,
+        requestId: call.requestId,
+        authorizeCase: (row) => canSendFor(call.agent, row),
+        inTransaction: async (tx, locked) => {
+          const referral = locked.referral;
+          if (!referral) throw new EngineError('referral_not_found', 'Orientation introuvable.');
+          const personId = await primaryPersonOf(tx, referral.caseId);
+          const coverage = checkSharing(
+            personId ? await consentFactsOf(tx, personId) : [],
+            {
+              recipientOrganisationId: referral.toOrganisationId,
+              purpose: referral.purpose as ReferralPurpose,
+              categories: referral.sharedCategories as DataCategory[],
+            },
+            call.clock.now(),
+          );
+          if (!coverage.covered) {
+            throw new AppError(
+              'consent_not_covering',
+              coverage.opposition
+                ? 'La personne s’est opposée au partage de ses informations : l’orientation ne peut pas être envoyée.'
+                : 'Le consentement de la personne ne couvre pas tout ce que cette orientation partage. Réduisez les informations partagées ou recueillez son consentement.',
+              { notCovered: { ...coverage.notCovered, opposition: coverage.opposition } },
+            );
+          }
+          consentId = coverage.consentId;
+          await recordActorAudit(
+            tx,
+            actor,
+            {
+              action: 'referral.send',
+              subjectKind: 'referral',
+              subjectIds: [referral.id, referral.caseId, ...(personId ? [personId] : [])],
+              purpose: referral.purpose,
+              consentId,
+              outcome: 'allowed',
+            },
+            auditCallOf(call),
+          );
+        },
+      },
+    );
+  } catch (error) {
+    if (error instanceof EngineError && error.code === 'referral_not_found')
+      await auditRefusal(db, call, 'referral.send', [referralId]);
+    throw error;
+  }
+  const [row] = await db.select().from(referrals).where(eq(referrals.id, referralId));
+  if (!row) throw new AppError('not_found', 'Cette orientation est introuvable.');
+  return { ...(await referralViewWithTimes(db, row, 'sender')), consentId };
+}
