@@ -1,4 +1,4 @@
-import { agents, cases, type Database, organisations } from '@parcours/db';
+import { agents, cases, type Executor, organisations } from '@parcours/db';
 import { closureReasons, type JourneyStage, resolveMachine } from '@parcours/journey';
 import { renderMachineDiagram, type TakenTransition } from '@parcours/journey-diagram';
 import { eq, inArray } from 'drizzle-orm';
@@ -12,6 +12,7 @@ import {
   suspensionReasonLabels,
   timelineEventLabel,
 } from './labels.ts';
+import { formatDateTime } from './view-engine.ts';
 
 type TimelineEvent = CaseTimeline['events'][number];
 
@@ -22,7 +23,7 @@ export interface CaseNames {
 }
 
 /** Staff and organisation names for the case page (not person data), in two queries. */
-export async function loadCaseNames(db: Database, detail: CaseDetail, timeline: CaseTimeline): Promise<CaseNames> {
+export async function loadCaseNames(db: Executor, detail: CaseDetail, timeline: CaseTimeline): Promise<CaseNames> {
   const agentIds = new Set<string>();
   const organisationIds = new Set<string>([detail.entryOrganisationId, detail.referentOrganisationId]);
   if (detail.referentAgentId) agentIds.add(detail.referentAgentId);
@@ -78,6 +79,8 @@ export function timelineEntryOf(event: TimelineEvent, names: CaseNames) {
     who: actor.who,
     organisation: actor.organisation,
     at: event.at,
+    /** Formatted here rather than by a helper: a long timeline is the page's heaviest part. */
+    atText: formatDateTime(event.at),
   };
 }
 

@@ -1,7 +1,7 @@
 import { agents, type Database, memberships, organisations } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
 import type { CsrfSync } from 'csrf-sync';
-import { and, count, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Request, Response } from 'express';
 import type { DeskCall } from '../desk-call.ts';
 import { type Access, type ActingAgent, type CallerOf, resolveCaller } from '../policy/access-policy.ts';
@@ -53,21 +53,20 @@ export function requestIdOf(res: Response): string {
 async function layoutAgentOf(deps: PagesDependencies, req: Request): Promise<LayoutModel['agent']> {
   const agentId = req.session?.passport?.user;
   if (!agentId) return null;
-  const organisationId = req.session.actingOrganisationId;
-  const [agent] = await deps.db.select({ displayName: agents.displayName }).from(agents).where(eq(agents.id, agentId));
-  if (!agent) return null;
-  const [organisation] = organisationId
-    ? await deps.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, organisationId))
-    : [];
-  const [memberOf] = await deps.db
-    .select({ n: count() })
-    .from(memberships)
-    .where(and(eq(memberships.agentId, agentId)));
-  return {
-    displayName: agent.displayName,
-    organisationName: organisation?.name ?? null,
-    canChangeOrganisation: (memberOf?.n ?? 0) > 1,
-  };
+  const organisationId = req.session.actingOrganisationId ?? null;
+  // One query: the agent's name, the acting organisation's, and how many organisations they belong to.
+  const [row] = await deps.db
+    .select({
+      displayName: agents.displayName,
+      organisationName: sql<
+        string | null
+      >`(select ${organisations.name} from ${organisations} where ${organisations.id} = ${organisationId})`,
+      memberships: sql<number>`(select count(*)::int from ${memberships} where ${memberships.agentId} = ${agents.id})`,
+    })
+    .from(agents)
+    .where(eq(agents.id, agentId));
+  if (!row) return null;
+  return { displayName: row.displayName, organisationName: row.organisationName, canChangeOrganisation: row.memberships > 1 };
 }
 
 export interface RenderOptions {

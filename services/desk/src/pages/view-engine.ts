@@ -29,10 +29,22 @@ function toDate(value: unknown): Date | null {
   return null;
 }
 
+/** Instants already formatted: a timeline's events never change, and its page is read again and again. */
+const formattedInstants = new Map<number, string>();
+const formattedInstantsLimit = 20_000;
+
 /** `12 avril 2026 à 09:30`, in Paris time. */
 export function formatDateTime(value: unknown): string {
   const date = toDate(value);
-  return date ? parisDateTime.format(date) : '';
+  if (!date) return '';
+  const time = date.getTime();
+  let text = formattedInstants.get(time);
+  if (text === undefined) {
+    text = parisDateTime.format(date);
+    if (formattedInstants.size >= formattedInstantsLimit) formattedInstants.clear();
+    formattedInstants.set(time, text);
+  }
+  return text;
 }
 
 /** `12 avril 2026`, in Paris time. */
