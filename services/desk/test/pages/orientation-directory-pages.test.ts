@@ -1,0 +1,228 @@
+import { directoryServices, orientationChoices, referrals } from '@parcours/db';
+import { demoDirectory } from '@parcours/directory';
+import { createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTerritoryWorld, emails, openLaragneCase } from '../territory-world.ts';
+import { assessedOnPage, csrfOf, logInThroughForm } from './page-client.ts';
+
+let database: TestDatabase;
+let world: Awaited<ReturnType<typeof createTerritoryWorld>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  world = await createTerritoryWorld(database.db);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const referralCount = async (caseId: string) =>
+  (await database.db.select({ n: count() }).from(referrals).where(eq(referrals.caseId, caseId)))[0]?.n;
+
+/** Service ids of the « Choisir » forms of suggestions, in rank order. */
+const suggestedIds = (html: string) =>
+  [...html.matchAll(/id="choisir-suggestion-([a-z0-9-]+)"/g)].map((match) => match[1] as string);
+
+describe('orientation pages', () => {
+  it('when the agent chooses two suggestions, then two draft referrals exist, the list shows them, and a double submit writes nothing more', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const { caseId } = await assessedOnPage(client);
+    const page = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    expect(page.text).toContain('résidant à Laragne-Montéglin');
+    expect(page.text).toMatch(/besoin : logement, sévère/);
+    const { body } = await client.get(`/api/v1/cases/${caseId}/orientation-suggestions`).expect(200);
+    const referableIds = new Set(
+      (body.suggestions as Array<{ serviceId: string; service: { referable: boolean } }>)
+        .filter((suggestion) => suggestion.service.referable)
+        .map((suggestion) => suggestion.serviceId),
+    );
+    const referable = suggestedIds(page.text).filter((id) => referableIds.has(id));
+    expect(referable.length).toBeGreaterThanOrEqual(2);
+    const [first, second] = referable as [string, string];
+
+    const token = csrfOf(page.text);
+    for (const serviceId of [first, second]) {
+      await client
+        .post(`/dossiers/${caseId}/orientations`)
+        .type('form')
+        .send({ _csrf: token, serviceId })
+        .expect(303)
+        .expect('location', `/dossiers/${caseId}/orientation#choix`);
+    }
+    const after = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    expect(after.text).toContain('orientation préparée en brouillon');
+    expect(after.text.match(/<span class="fr-badge fr-badge--success">Déjà choisi<\/span>/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(suggestedIds(after.text)).not.toContain(first);
+    expect(await referralCount(caseId)).toBe(2);
+
+    // The same form sent again (a double click, the back button): refused by the use case, nothing written.
+    await client.post(`/dossiers/${caseId}/orientations`).type('form').send({ _csrf: token, serviceId: first }).expect(303);
+    const warned = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    expect(warned.text).toContain('Ce service est déjà choisi pour ce dossier');
+    expect(await referralCount(caseId)).toBe(2);
+  });
+
+  it('when a service outside the suggestions is chosen, then a reason is required (and words for « Autre »), with an error summary; with one it is recorded', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const { caseId } = await assessedOnPage(client);
+    const search = await client.get(`/dossiers/${caseId}/orientation?bouquet=sante&commune=05070`).expect(200);
+    const outside = [...search.text.matchAll(/id="choisir-([a-z0-9-]+)"/g)]
+      .map((match) => match[1] as string)
+      .find((id) => !id.startsWith('suggestion-'));
+    expect(outside).toBeDefined();
+    const token = csrfOf(search.text);
+    const noReason = await client
+      .post(`/dossiers/${caseId}/orientations`)
+      .type('form')
+      .send({ _csrf: token, serviceId: outside, recherche: 'bouquet=sante&commune=05070' })
+      .expect(400);
+    expect(noReason.text).toContain(
+      `<a href="#motif-${outside}">Motif obligatoire pour un service choisi hors des suggestions.</a>`,
+    );
+    expect(noReason.text).toContain('aria-invalid="true"');
+    const other = await client
+      .post(`/dossiers/${caseId}/orientations`)
+      .type('form')
+      .send({ _csrf: token, serviceId: outside, motif: 'other', recherche: 'bouquet=sante&commune=05070' })
+      .expect(400);
+    expect(other.text).toContain(`<a href="#precision-${outside}">Préciser la raison du choix.</a>`);
+    expect(await database.db.select().from(orientationChoices).where(eq(orientationChoices.caseId, caseId))).toHaveLength(0);
+    await client
+      .post(`/dossiers/${caseId}/orientations`)
+      .type('form')
+      .send({ _csrf: token, serviceId: outside, motif: 'person_preference', precision: 'Suivi déjà engagé' })
+      .expect(303);
+    const [choice] = await database.db.select().from(orientationChoices).where(eq(orientationChoices.caseId, caseId));
+    expect(choice).toMatchObject({
+      serviceId: outside,
+      suggested: false,
+      reasonCode: 'person_preference',
+      reasonText: 'Suivi déjà engagé',
+    });
+    const list = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    expect(list.text).toContain('Hors suggestions');
+    expect(list.text).toContain('Choix de la personne : Suivi déjà engagé');
+  });
+
+  it('when the case has no completed assessment, then the page says so and links to the assessment', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const { caseId } = await openLaragneCase(client);
+    const page = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    expect(page.text).toContain('Terminez l’évaluation du dossier');
+    expect(page.text).toContain(`href="/dossiers/${caseId}/evaluation"`);
+  });
+
+  it('when an unknown service id is posted, then the page comes back with the error and nothing is written', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const { caseId } = await assessedOnPage(client);
+    const page = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    const refused = await client
+      .post(`/dossiers/${caseId}/orientations`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), serviceId: 'no-such-service', motif: 'agent_knowledge' })
+      .expect(400);
+    expect(refused.text).toContain('Ce service n’est plus dans l’annuaire.');
+    expect(await referralCount(caseId)).toBe(0);
+  });
+});
+
+describe('directory pages', () => {
+  it('when an agent searches by bundle and commune, then matching services are listed with links to their page', async () => {
+    const client = await logInThroughForm(world.app, emails.partner);
+    const all = await client.get('/annuaire').expect(200);
+    expect(all.text).toContain('aria-current="page">Annuaire des services');
+    expect(all.text).not.toContain('Importer l’annuaire');
+    const [total] = await database.db.select({ n: count() }).from(directoryServices).where(eq(directoryServices.active, true));
+    expect(all.text).toContain(`${total?.n} services`);
+    const found = await client.get('/annuaire?bouquet=hebergement-logement&commune=05070').expect(200);
+    const ids = [...found.text.matchAll(/href="\/annuaire\/services\/([a-z0-9-]+)"/g)].map((match) => match[1] as string);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const service = demoDirectory.find((candidate) => candidate.id === id);
+      expect(service?.bundles).toContain('hebergement-logement');
+      expect(service?.communesServed).toContain('05070');
+    }
+    expect(found.text).toMatch(/<option value="05070" selected>Laragne-Montéglin<\/option>/);
+    // A bad filter is ignored, not an error.
+    await client.get('/annuaire?bouquet=nope&commune=xx').expect(200);
+  });
+
+  it('when a service page is opened, then it shows description, public, cost, prerequisites, how to apply, places, hours, permanences, waiting time and contact', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const itinerant = demoDirectory.find((service) => service.permanences?.some((permanence) => permanence.mode === 'itinerant'));
+    expect(itinerant).toBeDefined();
+    const page = await client.get(`/annuaire/services/${itinerant?.id}`).expect(200);
+    for (const heading of [
+      'Pour qui',
+      'Coût',
+      'Conditions préalables',
+      'Comment faire la demande',
+      'Lieux et horaires',
+      'Permanences et passages itinérants',
+      'Contact',
+      'Communes desservies',
+    ]) {
+      expect(page.text).toContain(heading);
+    }
+    expect(page.text).toContain('Itinérant');
+    expect(page.text).toMatch(/Délai d’attente|Sans délai/);
+    const missing = await client.get('/annuaire/services/no-such-service').expect(404);
+    expect(missing.text).toContain('Page introuvable');
+  });
+
+  it('when an administrator imports pasted JSON with a bad row, then the report lists the row with its reasons and the good row is kept', async () => {
+    const admin = await logInThroughForm(world.app, emails.admin);
+    const form = await admin.get('/annuaire/import').expect(200);
+    expect(form.text).toContain('enctype="multipart/form-data"');
+    const good = { ...demoDirectory[0], name: 'Service importé depuis la page' };
+    const bad = { ...demoDirectory[1], id: 'Bad Id', communesServed: [] };
+    const report = await admin
+      .post('/annuaire/import')
+      .field('_csrf', csrfOf(form.text))
+      .field('contenu', JSON.stringify([good, bad]))
+      .expect(200);
+    expect(report.text).toContain('1 service enregistré sur 2 ; 1 ligne rejetée');
+    expect(report.text).toMatch(/<td>2<\/td><td>Bad Id<\/td>/);
+    expect(report.text).toContain('identifiant invalide');
+    const [row] = await database.db
+      .select()
+      .from(directoryServices)
+      .where(eq(directoryServices.id, good.id as string));
+    expect(row?.name).toBe('Service importé depuis la page');
+    // The search sees the import at once: the index of the territory was dropped.
+    expect((await admin.get('/annuaire?texte=importé depuis la page').expect(200)).text).toContain(
+      'Service importé depuis la page',
+    );
+  });
+
+  it('when an administrator uploads a directory file, then it is imported; an empty form or bad JSON is a 400 with the reason', async () => {
+    const admin = await logInThroughForm(world.app, emails.admin);
+    const form = await admin.get('/annuaire/import').expect(200);
+    const token = csrfOf(form.text);
+    const file = Buffer.from(JSON.stringify({ format: 'parcours-directory', version: 1, services: [demoDirectory[2]] }));
+    const uploaded = await admin
+      .post('/annuaire/import')
+      .field('_csrf', token)
+      .attach('fichier', file, { filename: 'annuaire.json', contentType: 'application/json' })
+      .expect(200);
+    expect(uploaded.text).toContain('1 service enregistré sur 1 ; 0 ligne rejetée');
+    const empty = await admin.post('/annuaire/import').field('_csrf', token).field('contenu', '').expect(400);
+    expect(empty.text).toContain('<a href="#import-fichier">Choisissez un fichier d’annuaire ou collez son contenu JSON.</a>');
+    const broken = await admin.post('/annuaire/import').field('_csrf', token).field('contenu', '{ not json').expect(400);
+    expect(broken.text).toContain('n’est pas du JSON valide');
+    const unusable = await admin.post('/annuaire/import').field('_csrf', token).field('contenu', '{"services": 3}').expect(400);
+    expect(unusable.text).toContain('Le fichier d’annuaire est inutilisable');
+  });
+
+  it('when someone other than an administrator opens the import, or a form comes without its CSRF token, then it is refused', async () => {
+    const reception = await logInThroughForm(world.app, emails.reception);
+    const refused = await reception.get('/annuaire/import').expect(403);
+    expect(refused.text).toContain('Accès refusé');
+    const admin = await logInThroughForm(world.app, emails.admin);
+    await admin
+      .post('/annuaire/import')
+      .field('contenu', JSON.stringify([demoDirectory[0]]))
+      .expect(403);
+  });
+});
