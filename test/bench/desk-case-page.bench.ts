@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +121,9 @@ async function main(): Promise<void> {
         htmlBytes: last.length,
         measured: 'GET /dossiers/:id over HTTP on 127.0.0.1, PostgreSQL, audited reads included',
         node: process.version,
+        /** Machine context: the tail moves with what else runs (other test suites share these cores). */
+        cpus: availableParallelism(),
+        loadAverage1m: round(loadavg()[0] ?? 0),
       };
       const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'desk.json');
       mkdirSync(dirname(out), { recursive: true });
