@@ -27,6 +27,36 @@ export async function consentFactsOf(tx: Executor, personId: string): Promise<Co
   return rows.map((row) => ({ ...row, decision: row.decision as ConsentDecision }));
 }
 
+const factColumns = {
+  id: consents.id,
+  decision: consents.decision,
+  recipientOrganisationIds: consents.recipientOrganisationIds,
+  purposes: consents.purposes,
+  categories: consents.categories,
+  collectedAt: consents.collectedAt,
+  expiresAt: consents.expiresAt,
+  withdrawnAt: consents.withdrawnAt,
+};
+
+/**
+ * The person a case is about (its primary member) and that person's consents, in ONE query: this runs in
+ * front of every partner request, so it costs one round trip. Never cached.
+ */
+export async function consentFactsOfCase(
+  tx: Executor,
+  caseId: string,
+): Promise<{ personId: string | null; consents: ConsentFacts[] }> {
+  const rows = await tx
+    .select({ personId: caseMembers.personId, consent: factColumns })
+    .from(caseMembers)
+    .leftJoin(consents, eq(consents.personId, caseMembers.personId))
+    .where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.role, 'primary')));
+  return {
+    personId: rows[0]?.personId ?? null,
+    consents: rows.flatMap((row) => (row.consent ? [{ ...row.consent, decision: row.consent.decision as ConsentDecision }] : [])),
+  };
+}
+
 /** The person a case is about (its primary member): whose consent governs sharing the file. */
 export async function primaryPersonOf(tx: Executor, caseId: string): Promise<string | null> {
   const [row] = await tx

@@ -2,7 +2,7 @@ import type { Disclosure } from '@parcours/consent';
 import { type Actor, cases, type Executor, referrals } from '@parcours/db';
 import { eq } from 'drizzle-orm';
 import { recordActorAudit } from '../audit/record-audit.ts';
-import { consentFactsOf, primaryPersonOf } from '../consents/consent.repository.ts';
+import { consentFactsOfCase } from '../consents/consent.repository.ts';
 import { decidePartnerDisclosure, type PartnerReader } from '../policy/access-policy.ts';
 import { readPartnerCaseData } from './partner-case-data.ts';
 import type { PartnerReferral } from './referral.schemas.ts';
@@ -22,9 +22,9 @@ export async function partnerDisclosureOf(
   now: Date,
 ): Promise<{ disclosure: Disclosure; personId: string } | null> {
   if (referral.toOrganisationId !== reader.organisationId) return null;
-  const personId = await primaryPersonOf(tx, referral.caseId);
+  const { personId, consents } = await consentFactsOfCase(tx, referral.caseId);
   if (!personId) return null;
-  const disclosure = decidePartnerDisclosure(reader, referral, await consentFactsOf(tx, personId), now);
+  const disclosure = decidePartnerDisclosure(reader, referral, consents, now);
   return disclosure ? { disclosure, personId } : null;
 }
 
