@@ -1,0 +1,137 @@
+/**
+ * A partner's answers and a consent's end, across the engine, the desk's rows and the worker: an answer is
+ * mailed to the people who follow the case; a withdrawn consent is mailed to its recipients' partner
+ * agents. Once each, with a link, and nothing about the person.
+ */
+import { type Actor, consents, outbox } from '@parcours/db';
+import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
+import { createLogger } from '@parcours/observability';
+import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { createWorker, type ParcoursWorker } from '@parcours/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShiftedClock, sleep, startSmtpServer, waitFor } from '../services/worker/test/support.ts';
+
+describe('referral answers and consent withdrawals through the worker (in-process runner)', () => {
+  const clock = new ShiftedClock();
+  const publicUrl = 'https://parcours.example.test';
+  let database: TestDatabase;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let worker: ParcoursWorker | null = null;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await startSmtpServer();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await smtp?.close();
+    await database?.close();
+  });
+
+  it('when the partner accepts and the consent is then withdrawn, then the référent and the partner agents are told, without personal data', async () => {
+    clock.jumpTo('2026-03-02T09:00:00Z');
+    const fixture = await createFixtureTerritory(database.db);
+    const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
+    const partner: Actor = { kind: 'agent', id: fixture.partnerAgentId, organisationId: fixture.partnerOrganisationId };
+    const opened = await openCase(
+      database.db,
+      {
+        territoryId: fixture.territoryId,
+        entryOrganisationId: fixture.entryOrganisationId,
+        referentAgentId: fixture.agentId,
+        channel: 'physical',
+        expressedRequest: 'Madame Martin cherche un logement',
+        members: [{ personId: fixture.personId, role: 'primary' }],
+      },
+      { actor: agent, clock },
+    );
+    const started = await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
+    await sendCaseEvent(
+      database.db,
+      { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: started.revision },
+      { actor: agent, clock },
+    );
+    const draft = await createReferral(
+      database.db,
+      {
+        caseId: opened.id,
+        fromOrganisationId: fixture.entryOrganisationId,
+        toOrganisationId: fixture.partnerOrganisationId,
+        purpose: 'housing',
+        sharedCategories: ['identity'],
+      },
+      { actor: agent, clock },
+    );
+    await sendReferralEvent(
+      database.db,
+      { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
+    await sendReferralEvent(
+      database.db,
+      { referralId: draft.id, event: { type: 'ACCEPT', conditions: 'Apporter le bail' }, expectedRevision: 1 },
+      { actor: partner, clock },
+    );
+    // A withdrawal, as the desk writes it: the consent row and its job, in one transaction.
+    const [consent] = await database.db
+      .insert(consents)
+      .values({
+        personId: fixture.personId,
+        caseId: opened.id,
+        decision: 'consent',
+        givenBy: 'person',
+        recipientOrganisationIds: [fixture.partnerOrganisationId],
+        purposes: ['housing'],
+        categories: ['identity'],
+        informationShown: ['what_is_shared', 'with_whom', 'by_what_means', 'which_security'],
+        noticeVersion: 1,
+        noticeSha256: 'a'.repeat(64),
+        method: 'oral_attested',
+        collectedByAgentId: fixture.agentId,
+        collectedByOrganisationId: fixture.entryOrganisationId,
+        collectedAt: new Date('2026-03-01T09:00:00Z'),
+        withdrawnAt: clock.now(),
+        withdrawnBy: 'person',
+        withdrawalChannel: 'phone',
+      })
+      .returning({ id: consents.id });
+    await database.db
+      .insert(outbox)
+      .values({ jobName: 'consent.withdrawn', payload: { consentId: consent?.id, endedAt: clock.now().toISOString() } });
+
+    worker = createWorker({
+      db: database.db,
+      logger: createLogger({ name: 'worker-test' }),
+      redisUrl: null,
+      mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },
+      publicUrl,
+      clock,
+      relayIntervalMs: 20,
+      sweepIntervalMs: 100,
+      retryDelayMs: 2,
+    });
+    await worker.start();
+    const referentEmail = `accueil-${fixture.territoryId}@example.test`;
+    const partnerEmail = `caf-${fixture.territoryId}@example.test`;
+    const mailsTo = (email: string) => smtp.received.filter((mail) => mail.to.includes(email));
+    await waitFor(async () => mailsTo(referentEmail).length > 0 && mailsTo(partnerEmail).length > 0, 'both mails');
+    await sleep(300);
+
+    const [answered] = mailsTo(referentEmail);
+    const [ended] = mailsTo(partnerEmail);
+    expect(mailsTo(referentEmail)).toHaveLength(1);
+    expect(mailsTo(partnerEmail)).toHaveLength(1);
+    expect(answered?.subject).toBe('Parcours : un partenaire a répondu à une orientation');
+    expect(answered?.text).toContain('orientation acceptée');
+    expect(answered?.text).toContain(`${publicUrl}/cases/${opened.id}`);
+    expect(ended?.subject).toBe('Parcours : une autorisation de partage a pris fin');
+    expect(ended?.text).toContain(`${publicUrl}/partenaire/orientations`);
+    for (const mail of [answered, ended]) {
+      for (const word of ['Martin', 'Camille', 'logement', 'Madame', 'bail']) expect(mail?.decoded).not.toContain(word);
+    }
+  });
+});
