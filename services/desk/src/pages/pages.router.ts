@@ -10,6 +10,7 @@ import type { DirectoryCache } from '../directory/directory-cache.ts';
 import { AppError } from '../errors/app-error.ts';
 import { appErrorOfEngine } from '../errors/problem.ts';
 import { mountAssessmentPages } from './assessment.pages.ts';
+import { mountAuditPages } from './audit.pages.ts';
 import { mountAuthPages } from './auth.pages.ts';
 import { mountCasesPages } from './cases.pages.ts';
 import { mountContactsPages } from './contacts.pages.ts';
@@ -82,6 +83,7 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
   mountAssessmentPages(router, deps, options.directory);
   mountOrientationPages(router, deps, options.directory);
   mountDirectoryPages(router, deps, options.directory);
+  mountAuditPages(router, deps);
   return { router, errorHandler: pageErrorHandler(deps) };
 }
 

@@ -1,0 +1,143 @@
+import { organisations } from '@parcours/db';
+import { inArray } from 'drizzle-orm';
+import type { Router } from 'express';
+import { z } from 'zod';
+import { auditOutcomes, listAuditEventsQuery } from '../audit/audit.schemas.ts';
+import { exportPersonData } from '../audit/export-person-data.ts';
+import { listAuditEvents } from '../audit/list-audit-events.ts';
+import { whoSawPerson } from '../audit/who-saw-person.ts';
+import { AppError } from '../errors/app-error.ts';
+import { fieldIssuesOf } from '../http/validate.ts';
+import { callerOf, deskCallOf, type PagesDependencies, renderPage } from './page-context.ts';
+import { parisStartOfDay } from './view-engine.ts';
+
+const pageSize = 50;
+const outcomeLabels: Record<(typeof auditOutcomes)[number], string> = { allowed: 'Autorisé', denied: 'Refusé', failed: 'Échec' };
+const accessKindLabels = { read: 'Consultation', disclosure: 'Communication' } as const;
+
+/** The filter form, as it comes in the query string: ids, codes and dates only. */
+const auditFilterForm = z.object({
+  acteur: z.string().trim().max(100).optional(),
+  structure: z.string().trim().max(100).optional(),
+  action: z.string().trim().max(80).optional(),
+  sujet: z.string().trim().max(100).optional(),
+  resultat: z.string().trim().max(20).optional(),
+  du: z.string().trim().max(10).optional(),
+  au: z.string().trim().max(10).optional(),
+  page: z.string().trim().max(6).optional(),
+});
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+/** Midnight in Paris of a `YYYY-MM-DD` day, `days` later. */
+const parisDayStart = (day: string, days = 0) =>
+  parisStartOfDay(new Date(new Date(`${day}T12:00:00Z`).getTime() + days * 24 * 60 * 60 * 1000)).toISOString();
+
+const personIdOf = (value: unknown): string => {
+  const parsed = z.uuid().safeParse(value);
+  if (!parsed.success) throw new AppError('not_found', 'Cette personne est introuvable.');
+  return parsed.data;
+};
+
+/**
+ * The audit for those who hold an audit permission: the journal with its filters, "who saw this
+ * person's file", and the person's data export as a printable page. Same use cases as the API, so the
+ * same scope and the same audit rows.
+ */
+export function mountAuditPages(router: Router, deps: PagesDependencies): void {
+  router.get('/audit', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'audit.read' }, req, res);
+    const form = auditFilterForm.catch({}).parse(req.query);
+    const values = Object.fromEntries(
+      Object.keys(auditFilterForm.shape).map((key) => [key, form[key as keyof typeof form] ?? '']),
+    ) as Record<keyof typeof form, string>;
+    const parsed = listAuditEventsQuery.safeParse({
+      actorId: form.acteur || undefined,
+      organisationId: form.structure || undefined,
+      action: form.action || undefined,
+      subjectId: form.sujet || undefined,
+      outcome: form.resultat || undefined,
+      from: form.du && isoDate.test(form.du) ? parisDayStart(form.du) : form.du || undefined,
+      to: form.au && isoDate.test(form.au) ? parisDayStart(form.au, 1) : form.au || undefined,
+      page: form.page || 1,
+      pageSize,
+    });
+    if (!parsed.success) {
+      await renderPage(
+        deps,
+        req,
+        res,
+        'audit',
+        {
+          title: 'Journal d’audit',
+          values,
+          outcomes: outcomeOptions(values.resultat),
+          errors: fieldIssuesOf(parsed.error.issues),
+          items: [],
+          pager: null,
+        },
+        { status: 400 },
+      );
+      return;
+    }
+    const list = await listAuditEvents(deps.db, parsed.data, deskCallOf(deps, agent, res));
+    const names = await organisationNames(
+      deps,
+      list.items.map((item) => item.organisationId),
+    );
+    const link = (page: number) => `/audit?${new URLSearchParams({ ...values, page: String(page) }).toString()}`;
+    await renderPage(deps, req, res, 'audit', {
+      title: 'Journal d’audit',
+      values,
+      outcomes: outcomeOptions(values.resultat),
+      errors: [],
+      items: list.items.map((item) => ({
+        ...item,
+        outcomeLabel: outcomeLabels[item.outcome],
+        organisationName: item.organisationId ? (names.get(item.organisationId) ?? item.organisationId) : '—',
+      })),
+      pager: {
+        page: list.page,
+        previous: list.page > 1 ? link(list.page - 1) : null,
+        next: list.hasMore ? link(list.page + 1) : null,
+      },
+    });
+  });
+
+  router.get('/personnes/:personId/acces', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'person.access_log' }, req, res);
+    const log = await whoSawPerson(deps.db, personIdOf(req.params.personId), deskCallOf(deps, agent, res));
+    if (!log) throw new AppError('not_found', 'Cette personne est introuvable.');
+    await renderPage(deps, req, res, 'person-access-log', {
+      title: 'Qui a consulté ce dossier',
+      personId: log.personId,
+      truncated: log.truncated,
+      items: log.items.map((item) => ({ ...item, kindLabel: accessKindLabels[item.kind] })),
+    });
+  });
+
+  router.get('/personnes/:personId/export', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'person.export' }, req, res);
+    const exported = await exportPersonData(deps.db, personIdOf(req.params.personId), deskCallOf(deps, agent, res));
+    if (!exported) throw new AppError('not_found', 'Cette personne est introuvable.');
+    await renderPage(deps, req, res, 'person-export', {
+      title: 'Export des données de la personne',
+      exported,
+      disclosures: exported.disclosures.map((item) => ({ ...item, kindLabel: accessKindLabels[item.kind] })),
+    });
+  });
+}
+
+function outcomeOptions(selected: string | undefined) {
+  return auditOutcomes.map((value) => ({ value, label: outcomeLabels[value], selected: selected === value }));
+}
+
+/** Organisation names for the page (staff data, not person data). */
+async function organisationNames(deps: PagesDependencies, ids: Array<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await deps.db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(inArray(organisations.id, wanted));
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
