@@ -8,6 +8,11 @@ export const deskEnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /** Signs session cookies; rotate it to end every session. */
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters'),
+  /**
+   * Signs the links of partners without an account (HMAC). Optional: derived from SESSION_SECRET when
+   * absent; set it to rotate one key without ending every session (rotating it voids every issued link).
+   */
+  PARTNER_LINK_SECRET: z.string().min(32, 'PARTNER_LINK_SECRET must be at least 32 characters').optional(),
   /** true behind HTTPS only: a Secure cookie is never sent over plain http://localhost. */
   COOKIE_SECURE: booleanFlag.default(false),
   /** Comma-separated origins allowed to write besides the app's own, e.g. https://parcours.example.fr */

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     db: database.db,
     logger,
     sessionSecret: env.SESSION_SECRET,
+    ...(env.PARTNER_LINK_SECRET ? { partnerLinkSecret: env.PARTNER_LINK_SECRET } : {}),
     cookieSecure: env.COOKIE_SECURE,
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
