@@ -142,15 +142,11 @@ export function createApp(deps: AppDependencies): Express {
   routes.push(openApiRoute(() => routes));
   // One index per territory for the whole app: the API and the pages must rank from the same directory.
   const directory = new DirectoryCache(deps.db);
-  mountRoutes(app, routes, {
-    db: deps.db,
-    clock,
-    directory,
-    partnerLinkSecret: partnerLinkSecretOf(deps.partnerLinkSecret, deps.sessionSecret),
-  });
+  const partnerLinkSecret = partnerLinkSecretOf(deps.partnerLinkSecret, deps.sessionSecret);
+  mountRoutes(app, routes, { db: deps.db, clock, directory, partnerLinkSecret });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
-  const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets, directory });
+  const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets, directory, partnerLinkSecret });
   app.use(pages.router);
 
   app.use(notFoundHandler);

@@ -62,11 +62,18 @@ async function layoutAgentOf(deps: PagesDependencies, req: Request): Promise<Lay
         string | null
       >`(select ${organisations.name} from ${organisations} where ${organisations.id} = ${organisationId})`,
       memberships: sql<number>`(select count(*)::int from ${memberships} where ${memberships.agentId} = ${agents.id})`,
+      // Partner agents get their inbox in the navigation.
+      isPartner: sql<boolean>`coalesce((select 'partner' = any(${memberships.roles}) from ${memberships} where ${memberships.agentId} = ${agents.id} and ${memberships.organisationId} = ${organisationId}), false)`,
     })
     .from(agents)
     .where(eq(agents.id, agentId));
   if (!row) return null;
-  return { displayName: row.displayName, organisationName: row.organisationName, canChangeOrganisation: row.memberships > 1 };
+  return {
+    displayName: row.displayName,
+    organisationName: row.organisationName,
+    canChangeOrganisation: row.memberships > 1,
+    isPartner: row.isPartner,
+  };
 }
 
 export interface RenderOptions {

@@ -12,11 +12,15 @@ import { appErrorOfEngine } from '../errors/problem.ts';
 import { mountAssessmentPages } from './assessment.pages.ts';
 import { mountAuditPages } from './audit.pages.ts';
 import { mountAuthPages } from './auth.pages.ts';
+import { mountCaseReferralsPages } from './case-referrals.pages.ts';
 import { mountCasesPages } from './cases.pages.ts';
+import { mountConsentsPages } from './consents.pages.ts';
 import { mountContactsPages } from './contacts.pages.ts';
 import { mountDirectoryPages } from './directory.pages.ts';
 import { mountOrientationPages } from './orientation.pages.ts';
 import { type PagesDependencies, renderPage, requestIdOf } from './page-context.ts';
+import { mountPartnerPages } from './partner.pages.ts';
+import { mountPartnerLinkPages } from './partner-link.pages.ts';
 import { mountPersonsPages } from './persons.pages.ts';
 import { createStaticAssets, type StaticAssets } from './static-assets.ts';
 import { createViewEngine, type ViewEngine } from './view-engine.ts';
@@ -64,6 +68,8 @@ export interface PagesOptions {
   assets: StaticAssets;
   /** The app's one directory index: pages and API rank and search the same directory. */
   directory: DirectoryCache;
+  /** Signs and checks partner links (the same key as the API's). */
+  partnerLinkSecret: string;
 }
 
 /** A request for a page, not for the JSON API, the health probe or a static file. */
@@ -83,6 +89,10 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
   mountAssessmentPages(router, deps, options.directory);
   mountOrientationPages(router, deps, options.directory);
   mountDirectoryPages(router, deps, options.directory);
+  mountConsentsPages(router, deps);
+  mountCaseReferralsPages(router, deps, options.directory, options.partnerLinkSecret);
+  mountPartnerPages(router, deps);
+  mountPartnerLinkPages(router, deps, { secret: options.partnerLinkSecret, scriptUrl: options.assets.partnerLinkJs });
   mountAuditPages(router, deps);
   return { router, errorHandler: pageErrorHandler(deps) };
 }

@@ -15,6 +15,8 @@ export interface StaticAssets {
   dsfrBase: string;
   /** URL of the desk's stylesheet (its own rules and the journey diagram's). */
   deskCss: string;
+  /** URL of the partner link page's script (reads the link's code from the URL fragment). */
+  partnerLinkJs: string;
   router: Router;
 }
 
@@ -30,6 +32,8 @@ export function createStaticAssets(staticDir: string): StaticAssets {
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);
   const dsfrBase = `/static/dsfr/${dsfrVersion}`;
   const deskCss = `/static/desk/desk.${hash}.css`;
+  const partnerLink = readFileSync(join(staticDir, 'partner-link.js'), 'utf8');
+  const partnerLinkJs = `/static/desk/partner-link.${createHash('sha256').update(partnerLink).digest('hex').slice(0, 12)}.js`;
   const router = express.Router();
   router.use(dsfrBase, express.static(dsfrDist, { immutable: true, maxAge: yearMs, index: false }));
   router.get(deskCss, (_req, res) => {
@@ -38,5 +42,11 @@ export function createStaticAssets(staticDir: string): StaticAssets {
       .type('text/css')
       .send(css);
   });
-  return { dsfrBase, deskCss, router };
+  router.get(partnerLinkJs, (_req, res) => {
+    res
+      .set('Cache-Control', `public, max-age=${yearMs / 1000}, immutable`)
+      .type('text/javascript')
+      .send(partnerLink);
+  });
+  return { dsfrBase, deskCss, partnerLinkJs, router };
 }

@@ -1,0 +1,370 @@
+import { type DataCategory, dataCategories, referentHandovers } from '@parcours/db';
+import { EngineError } from '@parcours/engine';
+import { desc, eq } from 'drizzle-orm';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { getCase } from '../cases/get-case.ts';
+import type { DeskCall } from '../desk-call.ts';
+import type { DirectoryCache } from '../directory/directory-cache.ts';
+import { AppError } from '../errors/app-error.ts';
+import { issuePartnerLink } from '../partner-links/issue-partner-link.ts';
+import { cancelReferral } from '../referrals/cancel-referral.ts';
+import { handOverReferent } from '../referrals/hand-over-referent.ts';
+import { listCaseReferrals } from '../referrals/list-case-referrals.ts';
+import type { ReferralView } from '../referrals/referral.schemas.ts';
+import { sendReferral } from '../referrals/send-referral.ts';
+import { scopeQueryOf } from './consents.pages.ts';
+import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { listOf, organisationNamesOf, primaryOf, territoryOrganisationsOf, textOf } from './sharing-context.ts';
+import {
+  appointmentModeLabels,
+  dataCategoryLabels,
+  declineReasonLabels,
+  referralOutcomeLabels,
+  referralPurposeLabels,
+  referralStatusBadge,
+  referralStatusLabels,
+} from './sharing-labels.ts';
+
+const caseIdParam = z.object({ caseId: z.uuid() });
+const referralIdParam = z.object({ referralId: z.uuid() });
+const caseNotFound = () => new AppError('not_found', 'Ce dossier est introuvable.');
+const referralNotFound = () => new AppError('not_found', 'Cette orientation est introuvable.');
+
+/** What the consent does not cover, from the 422 of a refused sending: shown on that referral. */
+interface NotCovered {
+  referralId: string;
+  recipient: boolean;
+  purpose: boolean;
+  categories: DataCategory[];
+  opposition: boolean;
+}
+
+interface HandoverError {
+  message: string;
+  organisationId: string;
+  note: string;
+  consentMissing: boolean;
+}
+
+async function renderCaseReferrals(
+  deps: PagesDependencies,
+  directories: DirectoryCache,
+  req: Request,
+  res: Response,
+  call: DeskCall,
+  caseId: string,
+  input: { notCovered?: NotCovered; handoverError?: HandoverError; status?: number } = {},
+): Promise<void> {
+  const detail = await getCase(deps.db, caseId, call);
+  if (!detail) throw caseNotFound();
+  const referrals = await listCaseReferrals(deps.db, caseId, call);
+  if (!referrals) throw caseNotFound();
+  const directory = await directories.directoryOf(call.agent.territoryId);
+  const territory = await territoryOrganisationsOf(deps.db, call.agent.territoryId);
+  const names = new Map(territory.map((organisation) => [organisation.id, organisation.name]));
+  const usesParcours = new Map(territory.map((organisation) => [organisation.id, organisation.usesParcours]));
+  const more = await organisationNamesOf(deps.db, [detail.entryOrganisationId, detail.referentOrganisationId]);
+  for (const [id, name] of more) names.set(id, name);
+  const [lastHandover] = await deps.db
+    .select({ note: referentHandovers.note, at: referentHandovers.at, fromOrganisationId: referentHandovers.fromOrganisationId })
+    .from(referentHandovers)
+    .where(eq(referentHandovers.caseId, caseId))
+    .orderBy(desc(referentHandovers.at))
+    .limit(1);
+  const now = call.clock.now();
+  const notCovered = input.notCovered;
+  const items = [...referrals].reverse().map((referral: ReferralView) => {
+    const refused = notCovered?.referralId === referral.id ? notCovered : null;
+    const reducible = refused && !refused.opposition && !refused.recipient && !refused.purpose;
+    const remaining = referral.sharedCategories.filter((category) => !refused?.categories.includes(category));
+    const organisationName = names.get(referral.toOrganisationId) ?? 'Structure inconnue';
+    return {
+      id: referral.id,
+      revision: referral.revision,
+      organisationName,
+      serviceName: referral.toServiceId
+        ? (directory.index.byId.get(referral.toServiceId)?.service.name ?? referral.toServiceId)
+        : null,
+      purpose: referralPurposeLabels[referral.purpose],
+      categories: referral.sharedCategories.map((category) => dataCategoryLabels[category]),
+      status: referralStatusLabels[referral.status],
+      badge: referralStatusBadge(referral.status),
+      draft: referral.status === 'draft',
+      sentAt: referral.sentAt,
+      dueAt: referral.dueAt,
+      overdue: referral.dueAt !== null && new Date(referral.dueAt).getTime() <= now.getTime(),
+      closedAt: referral.closedAt,
+      answer: {
+        conditions: referral.answer.conditions,
+        declineReason: referral.answer.declineReason
+          ? (declineReasonLabels[referral.answer.declineReason] ?? referral.answer.declineReason)
+          : null,
+        suggestedOrganisation: referral.answer.suggestedOrganisationId
+          ? (names.get(referral.answer.suggestedOrganisationId) ?? 'une autre structure')
+          : null,
+        appointment: referral.answer.appointment
+          ? { at: referral.answer.appointment.at, mode: appointmentModeLabels[referral.answer.appointment.mode] }
+          : null,
+        outcome: referral.answer.outcome ? (referralOutcomeLabels[referral.answer.outcome] ?? referral.answer.outcome) : null,
+      },
+      redirected: referral.redirectedFromId !== null,
+      canSend: referral.allowedEvents.includes('SEND'),
+      canCancel: referral.allowedEvents.includes('CANCEL'),
+      canLink: !referral.closedAt && referral.status !== 'draft',
+      withoutAccount: usesParcours.get(referral.toOrganisationId) === false,
+      sendCategories: referral.sharedCategories.map((category) => ({
+        code: category,
+        label: dataCategoryLabels[category],
+        // After a refusal, what the consent covers stays ticked: sending again sends that reduction.
+        checked: !refused?.categories.includes(category),
+      })),
+      refused: refused
+        ? {
+            opposition: refused.opposition,
+            recipient: refused.recipient ? organisationName : null,
+            purpose: refused.purpose ? referralPurposeLabels[referral.purpose] : null,
+            categories: refused.categories.map((category) => dataCategoryLabels[category]),
+            reducible: Boolean(reducible && remaining.length > 0),
+            consentUrl: `/dossiers/${caseId}/consentements?${scopeQueryOf({
+              recipients: [referral.toOrganisationId],
+              purposes: [referral.purpose],
+              categories: referral.sharedCategories,
+            })}&retour=orientations#notice-titre`,
+          }
+        : null,
+    };
+  });
+  const handover = input.handoverError;
+  const mayHandOver = call.agent.roles.includes('referent') && detail.referentOrganisationId === call.agent.organisationId;
+  await renderPage(
+    deps,
+    req,
+    res,
+    'case-referrals',
+    {
+      title: notCovered || handover ? 'Erreur — orientations et partage' : 'Orientations et partage',
+      caseId,
+      personName: primaryOf(detail).name,
+      closed: detail.closed,
+      items,
+      referent: {
+        organisation: names.get(detail.referentOrganisationId) ?? '',
+        lastHandover: lastHandover
+          ? { note: lastHandover.note, at: lastHandover.at, from: names.get(lastHandover.fromOrganisationId) ?? '' }
+          : null,
+      },
+      handover:
+        mayHandOver && !detail.closed
+          ? {
+              revision: detail.revision,
+              organisations: territory
+                .filter((organisation) => organisation.id !== detail.referentOrganisationId && organisation.usesParcours)
+                .map((organisation) => ({
+                  id: organisation.id,
+                  name: organisation.name,
+                  selected: handover?.organisationId === organisation.id,
+                })),
+              note: handover?.note ?? '',
+              error: handover?.message ?? null,
+              consentUrl:
+                handover?.consentMissing && handover.organisationId
+                  ? `/dossiers/${caseId}/consentements?${scopeQueryOf({
+                      recipients: [handover.organisationId],
+                      purposes: ['social_support'],
+                      categories: ['identity', 'contact', 'situation_summary', 'assessment'],
+                    })}&retour=orientations#notice-titre`
+                  : null,
+            }
+          : null,
+    },
+    { status: input.status },
+  );
+}
+
+const revisionOf = (value: unknown) => {
+  const parsed = z.coerce.number().int().min(0).safeParse(textOf(value));
+  if (!parsed.success) throw new AppError('validation_failed', 'Le formulaire est incomplet. Rechargez la page et recommencez.');
+  return parsed.data;
+};
+
+/** The case a referral form came from (a hidden field); the use case still checks the referral itself. */
+function caseOfForm(body: Record<string, unknown>): string {
+  const parsed = z.uuid().safeParse(textOf(body.dossier));
+  if (!parsed.success) throw referralNotFound();
+  return parsed.data;
+}
+
+/** A stale or finished referral: the page says so and shows the referral as it is now. */
+function isConflict(error: unknown): boolean {
+  const code = error instanceof EngineError || error instanceof AppError ? error.code : null;
+  return code === 'revision_conflict' || code === 'event_not_allowed';
+}
+
+/**
+ * The case's referrals as the referrer sees them (status, deadlines, every answer of the partner),
+ * sending a draft (a refusal shows exactly what the consent does not cover, and offers the reduction or
+ * the consent), cancelling, a link for a partner without an account, and the référent handover.
+ */
+export function mountCaseReferralsPages(
+  router: Router,
+  deps: PagesDependencies,
+  directories: DirectoryCache,
+  partnerLinkSecret: string,
+): void {
+  router.get('/dossiers/:caseId/orientations-partenaires', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.read' }, req, res);
+    const params = caseIdParam.safeParse(req.params);
+    if (!params.success) throw caseNotFound();
+    await renderCaseReferrals(deps, directories, req, res, deskCallOf(deps, agent, res), params.data.caseId);
+  });
+
+  router.post('/orientations/:referralId/envoi', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.send' }, req, res);
+    const params = referralIdParam.safeParse(req.params);
+    if (!params.success) throw referralNotFound();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const caseId = caseOfForm(body);
+    const call = deskCallOf(deps, agent, res);
+    const categories = dataCategories.filter((category) => listOf(body.categorie).includes(category));
+    if (categories.length === 0) {
+      setFlash(req, { kind: 'error', message: 'Cochez au moins une information à partager avant d’envoyer.' });
+      res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
+      return;
+    }
+    try {
+      await sendReferral(
+        deps.db,
+        params.data.referralId,
+        { expectedRevision: revisionOf(body.expectedRevision), sharedCategories: categories },
+        call,
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'consent_not_covering') {
+        const missing = error.details.notCovered as Omit<NotCovered, 'referralId'> | undefined;
+        await renderCaseReferrals(deps, directories, req, res, call, caseId, {
+          notCovered: {
+            referralId: params.data.referralId,
+            recipient: missing?.recipient ?? true,
+            purpose: missing?.purpose ?? true,
+            categories: missing?.categories ?? [],
+            opposition: missing?.opposition ?? false,
+          },
+          status: 422,
+        });
+        return;
+      }
+      if (isConflict(error)) {
+        // Not allowed: the engine says why (e.g. the assessment is not completed yet).
+        const message =
+          error instanceof EngineError && error.code === 'event_not_allowed'
+            ? error.message
+            : 'Cette orientation a changé entre-temps : vérifiez son état, puis recommencez.';
+        setFlash(req, { kind: 'warning', message });
+        res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
+        return;
+      }
+      if (
+        (error instanceof AppError && error.code === 'validation_failed') ||
+        (error instanceof EngineError && error.code === 'invalid_input')
+      ) {
+        // A category the draft did not carry: only reductions are allowed.
+        setFlash(req, { kind: 'error', message: 'Seules les informations prévues par l’orientation peuvent être partagées.' });
+        res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
+        return;
+      }
+      throw error;
+    }
+    setFlash(req, { kind: 'success', message: 'Orientation envoyée : le partenaire la voit dans ses orientations reçues.' });
+    res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
+  });
+
+  router.post('/orientations/:referralId/annulation', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.cancel' }, req, res);
+    const params = referralIdParam.safeParse(req.params);
+    if (!params.success) throw referralNotFound();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const caseId = caseOfForm(body);
+    try {
+      await cancelReferral(deps.db, params.data.referralId, revisionOf(body.expectedRevision), deskCallOf(deps, agent, res));
+      setFlash(req, { kind: 'success', message: 'Orientation annulée : le partenaire n’a plus accès au dossier.' });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      setFlash(req, {
+        kind: 'warning',
+        message: 'Cette orientation a changé entre-temps : vérifiez son état, puis recommencez.',
+      });
+    }
+    res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
+  });
+
+  /**
+   * A signed link for a partner without an account. The token is shown once, on this answer (not after a
+   * redirect: it would have to wait in the session or go in a URL), and only its hash is kept.
+   */
+  router.post('/orientations/:referralId/lien-partenaire', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'partner_link.issue' }, req, res);
+    const params = referralIdParam.safeParse(req.params);
+    if (!params.success) throw referralNotFound();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const caseId = caseOfForm(body);
+    let issued: Awaited<ReturnType<typeof issuePartnerLink>>;
+    try {
+      issued = await issuePartnerLink(deps.db, params.data.referralId, partnerLinkSecret, deskCallOf(deps, agent, res));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      setFlash(req, { kind: 'warning', message: 'Un lien ne peut être créé que pour une orientation envoyée et en cours.' });
+      res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
+      return;
+    }
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    await renderPage(deps, req, res, 'partner-link-issued', {
+      title: 'Lien pour un partenaire sans compte',
+      caseId,
+      referralId: params.data.referralId,
+      url: `${origin}${issued.url}`,
+      expiresAt: issued.expiresAt,
+    });
+  });
+
+  router.post('/dossiers/:caseId/referent', async (req, res) => {
+    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.handover' }, req, res);
+    const params = caseIdParam.safeParse(req.params);
+    if (!params.success) throw caseNotFound();
+    const caseId = params.data.caseId;
+    const call = deskCallOf(deps, agent, res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const organisationId = textOf(body.structure);
+    const note = textOf(body.note);
+    const fail = (message: string, status: number, consentMissing = false) =>
+      renderCaseReferrals(deps, directories, req, res, call, caseId, {
+        handoverError: { message, organisationId, note, consentMissing },
+        status,
+      });
+    if (!z.uuid().safeParse(organisationId).success) return fail('Choisissez la structure qui devient référente.', 400);
+    if (!note) return fail('Écrivez une note de passage de relais pour la nouvelle structure référente.', 400);
+    if (note.length > 4000) return fail('La note dépasse 4 000 caractères.', 400);
+    try {
+      await handOverReferent(
+        deps.db,
+        caseId,
+        {
+          expectedRevision: revisionOf(body.expectedRevision),
+          referentOrganisationId: organisationId,
+          referentAgentId: null,
+          note,
+        },
+        call,
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'consent_not_covering')
+        return fail(error.message, 422, !error.details.notCovered?.opposition);
+      if (error instanceof AppError && (error.code === 'validation_failed' || error.code === 'forbidden'))
+        return fail(error.message, 400);
+      if (isConflict(error)) return fail('Le dossier a changé entre-temps : vérifiez, puis recommencez.', 409);
+      throw error;
+    }
+    setFlash(req, { kind: 'success', message: 'Relais passé : la nouvelle structure référente suit désormais le parcours.' });
+    res.redirect(303, `/dossiers/${caseId}`);
+  });
+}

@@ -1,0 +1,269 @@
+import { consents, partnerLinks, referrals } from '@parcours/db';
+import { createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { count, eq } from 'drizzle-orm';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTerritoryWorld, emails, logInAs, openLaragneCase } from '../territory-world.ts';
+import { csrfOf, logInThroughForm } from './page-client.ts';
+
+let database: TestDatabase;
+let world: Awaited<ReturnType<typeof createTerritoryWorld>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  world = await createTerritoryWorld(database.db);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/** A form body with repeated fields (checkboxes), as a browser sends it. */
+function formOf(fields: Record<string, string | string[]>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+  }
+  return params.toString();
+}
+
+/** A Laragne case in orientation with a draft referral to the CAF (identity, contact, situation summary), through the API. */
+async function caseWithDraftToCaf() {
+  const api = await logInAs(world.app, emails.reception);
+  const { caseId, personId } = await openLaragneCase(api, ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT']);
+  const chosen = await api
+    .post(`/api/v1/cases/${caseId}/orientation-choices`)
+    .send({ serviceId: 'caf-acces-droits', reasonCode: 'person_preference', reasonText: 'Dossier CAF déjà ouvert' })
+    .expect(201);
+  return { caseId, personId, referralId: chosen.body.referral.id as string };
+}
+
+const statusOf = async (referralId: string) =>
+  (await database.db.select({ status: referrals.status }).from(referrals).where(eq(referrals.id, referralId)))[0]?.status;
+const consentCount = async () => (await database.db.select({ n: count() }).from(consents))[0]?.n ?? 0;
+/** Handlebars escapes `=` and `&` in attributes; browsers read them back. */
+const decoded = (html: string) => html.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+const hidden = (html: string, name: string) =>
+  [...html.matchAll(new RegExp(`name="${name}" value="([^"]+)"`, 'g'))].map((m) => m[1] as string);
+
+describe('consent, referral and partner pages', () => {
+  let reception: TestAgent;
+  let partner: TestAgent;
+  let caseId = '';
+  let referralId = '';
+
+  beforeAll(async () => {
+    ({ caseId, referralId } = await caseWithDraftToCaf());
+    [reception, partner] = await Promise.all([
+      logInThroughForm(world.app, emails.reception),
+      logInThroughForm(world.app, emails.partner),
+    ]);
+  });
+
+  it('when a draft is sent without consent, then 422 lists what is not covered and offers the consent, and nothing is sent', async () => {
+    const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    expect(page.text).toContain('Envoyer à CAF des Hautes-Alpes');
+    const refused = await reception
+      .post(`/orientations/${referralId}/envoi`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(page.text),
+          dossier: caseId,
+          expectedRevision: hidden(page.text, 'expectedRevision')[0] as string,
+          categorie: ['identity', 'contact', 'situation_summary'],
+        }),
+      )
+      .expect(422);
+    expect(refused.text).toContain('le consentement de la personne ne couvre pas ce partage');
+    expect(refused.text).toContain('la structure destinataire : CAF des Hautes-Alpes');
+    expect(refused.text).toContain('la finalité : Ouverture de droits');
+    expect(decoded(refused.text)).toMatch(/href="\/dossiers\/[0-9a-f-]{36}\/consentements\?portee=1&destinataire=/);
+    expect(await statusOf(referralId)).toBe('draft');
+  });
+
+  it('when the consent page opens, then the drafts’ scope is ticked and its exact notice shown; without the four ticks nothing is recorded', async () => {
+    const page = await reception.get(`/dossiers/${caseId}/consentements`).expect(200);
+    expect(page.text).toContain('Partage de vos informations entre structures');
+    expect(page.text).toContain('- CAF des Hautes-Alpes');
+    expect(page.text).toMatch(/id="finalite-rights_opening" name="finalite" value="rights_opening" checked/);
+    expect(decoded(page.text)).toContain('/api/v1/consent-notice?recipientOrganisationIds=');
+    const sha = hidden(page.text, 'noticeSha256')[0] as string;
+    const base = {
+      _csrf: csrfOf(page.text),
+      decision: 'consent',
+      retour: 'orientations',
+      noticeVersion: '1',
+      noticeSha256: sha,
+      destinataire: hidden(page.text, 'destinataire'),
+      finalite: ['rights_opening'],
+      categorie: ['identity', 'contact', 'situation_summary'],
+      donnePar: 'person',
+    };
+    const before = await consentCount();
+    const incomplete = await reception
+      .post(`/dossiers/${caseId}/consentements`)
+      .type('form')
+      .send(formOf({ ...base, infoQuoi: 'oui', infoQui: 'oui' }))
+      .expect(400);
+    expect(incomplete.text).toContain('manque : par quel moyen, avec quelle sécurité');
+    expect(incomplete.text).toContain('Choisissez comment la personne a donné son accord.');
+    expect(incomplete.text).toContain('href="#consentement-infoQuoi"');
+    // A scope other than the notice's: the hash no longer matches.
+    const mismatch = await reception
+      .post(`/dossiers/${caseId}/consentements`)
+      .type('form')
+      .send(
+        formOf({
+          ...base,
+          categorie: ['identity'],
+          infoQuoi: 'oui',
+          infoQui: 'oui',
+          infoMoyens: 'oui',
+          infoSecurite: 'oui',
+          methode: 'oral_attested',
+        }),
+      )
+      .expect(422);
+    expect(mismatch.text).toContain('La notice d’information montrée ne correspond pas à ce partage');
+    expect(await consentCount()).toBe(before);
+
+    await reception
+      .post(`/dossiers/${caseId}/consentements`)
+      .type('form')
+      .send(
+        formOf({ ...base, infoQuoi: 'oui', infoQui: 'oui', infoMoyens: 'oui', infoSecurite: 'oui', methode: 'oral_attested' }),
+      )
+      .expect(303)
+      .expect('location', `/dossiers/${caseId}/orientations-partenaires`);
+    expect(await consentCount()).toBe(before + 1);
+  });
+
+  it('when the draft is sent with the consent, then the partner finds it in its inbox, reads only the covered categories, accepts and sets an appointment the referrer sees', async () => {
+    const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    await reception
+      .post(`/orientations/${referralId}/envoi`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(page.text),
+          dossier: caseId,
+          expectedRevision: hidden(page.text, 'expectedRevision')[0] as string,
+          categorie: ['identity', 'contact', 'situation_summary'],
+        }),
+      )
+      .expect(303);
+    expect(await statusOf(referralId)).toBe('sent');
+
+    const inbox = await partner.get('/partenaire/orientations').expect(200);
+    expect(inbox.text).toContain(`href="/partenaire/orientations/${referralId}"`);
+    expect(inbox.text).toContain('Nouvelle');
+    const filtered = await partner.get('/partenaire/orientations?portee=open&statut=accepted').expect(200);
+    expect(filtered.text).not.toContain(`href="/partenaire/orientations/${referralId}"`);
+
+    const read = await partner.get(`/partenaire/orientations/${referralId}`).expect(200);
+    expect(read.text).toContain('Rey');
+    expect(read.text).toContain('Je dois quitter mon logement');
+    expect(read.text).not.toContain('Évaluation (hors santé)</h3>');
+    expect(read.text).not.toContain('Santé et autonomie</h3>');
+    await partner
+      .post(`/partenaire/orientations/${referralId}/reponses`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(read.text),
+          expectedRevision: hidden(read.text, 'expectedRevision')[0] as string,
+          type: 'ACCEPT',
+          conditions: 'Apporter l’avis d’imposition',
+        }),
+      )
+      .expect(303);
+    const accepted = await partner.get(`/partenaire/orientations/${referralId}`).expect(200);
+    const revision = hidden(accepted.text, 'expectedRevision')[0] as string;
+    const missing = await partner
+      .post(`/partenaire/orientations/${referralId}/reponses`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(accepted.text),
+          expectedRevision: revision,
+          type: 'SET_APPOINTMENT',
+          date: '',
+          heure: '',
+          mode: '',
+        }),
+      )
+      .expect(400);
+    expect(missing.text).toContain('Saisissez la date et l’heure du rendez-vous.');
+    await partner
+      .post(`/partenaire/orientations/${referralId}/reponses`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(accepted.text),
+          expectedRevision: revision,
+          type: 'SET_APPOINTMENT',
+          date: '2026-03-10',
+          heure: '14:30',
+          mode: 'visio',
+        }),
+      )
+      .expect(303);
+    expect(await statusOf(referralId)).toBe('appointmentSet');
+
+    const seen = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    expect(seen.text).toContain('Rendez-vous fixé');
+    expect(seen.text).toContain('Acceptée sous conditions : « Apporter l’avis d’imposition »');
+    expect(seen.text).toMatch(/Rendez-vous le <time datetime="2026-03-10T13:30:00.000Z">10 mars 2026 à 14:30<\/time> — En visio/);
+  });
+
+  it('when a link is issued, then a partner without an account opens it by pasting its code; a tampered code is refused', async () => {
+    const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    const issued = await reception
+      .post(`/orientations/${referralId}/lien-partenaire`)
+      .type('form')
+      .send(formOf({ _csrf: csrfOf(page.text), dossier: caseId }))
+      .expect(200);
+    const url = /id="lien-partenaire" value="([^"]+)"/.exec(issued.text)?.[1] ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1(:\d+)?\/partenaire\/lien#[0-9a-f-]{36}\./);
+    const code = url.split('#')[1] as string;
+    expect(await database.db.select({ n: count() }).from(partnerLinks).where(eq(partnerLinks.referralId, referralId))).toEqual([
+      { n: 1 },
+    ]);
+
+    const outsider = request.agent(world.app);
+    const form = await outsider.get('/partenaire/lien').expect(200);
+    expect(form.text).toContain('JavaScript est désactivé : collez le code du lien');
+    expect(form.text).toMatch(/<script src="\/static\/desk\/partner-link\.[0-9a-f]{12}\.js" defer><\/script>/);
+    const opened = await outsider
+      .post('/partenaire/lien')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), code })
+      .expect(200);
+    expect(opened.text).toContain('Rey');
+    expect(opened.text).toContain('Fixer le rendez-vous');
+    expect(opened.text).not.toContain('Réorienter');
+    const tampered = await outsider
+      .post('/partenaire/lien')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), code: `${code.slice(0, -2)}xx` })
+      .expect(403);
+    expect(tampered.text).toContain('Ce lien n’est pas valide');
+  });
+
+  it('when the consent is withdrawn, then the partner’s next page load and the link are refused', async () => {
+    const [consent] = await database.db.select({ id: consents.id }).from(consents).where(eq(consents.caseId, caseId));
+    const page = await reception.get(`/dossiers/${caseId}/consentements`).expect(200);
+    await reception
+      .post(`/consentements/${consent?.id}/retrait`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), dossier: caseId, retirePar: 'person', canal: 'phone' })
+      .expect(303);
+    const list = await reception.get(`/dossiers/${caseId}/consentements`).expect(200);
+    expect(list.text).toContain('Personne, par téléphone'.replace('Personne', 'La personne'));
+    const refused = await partner.get(`/partenaire/orientations/${referralId}`).expect(404);
+    expect(refused.text).toContain('le consentement de la personne ne couvre plus votre structure');
+    const inbox = await partner.get('/partenaire/orientations').expect(200);
+    expect(inbox.text).toContain('Accès fermé');
+  });
+});
