@@ -44,6 +44,11 @@ export interface AuditVerification {
   sealedRows: number;
   /** Rows after the last seal: not yet covered (younger than the margin, or the sealer is behind). */
   unsealedRows: number;
+  /**
+   * `at` of the oldest of them. Much older than the margin plus the sealing interval, it means the sealer
+   * is not running, or the newest seals were removed (which only a recorded head proves).
+   */
+  oldestUnsealedAt: string | null;
   /** The newest seal, to be recorded outside the database and passed back as `expectHead`. */
   head: { number: number; toSequence: number; hash: string } | null;
 }
@@ -152,8 +157,11 @@ export async function verifyAuditChain(db: Database, options: VerifyAuditOptions
         message: `seal ${options.expectHead.number}, recorded as a head, is not in the chain (the chain ends at ${previous?.number ?? 'no seal'})`,
       });
     }
-    const [unsealed] = rowsOf<{ count: string }>(
-      await tx.execute(sql`select count(*)::text as count from audit_events where sequence > ${previous?.toSequence ?? 0}`),
+    const [unsealed] = rowsOf<{ count: string; oldest: string | null }>(
+      await tx.execute(
+        sql`select count(*)::text as count, to_char(min(at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
+            from audit_events where sequence > ${previous?.toSequence ?? 0}`,
+      ),
     );
     return {
       ok: findings.length === 0,
@@ -161,6 +169,7 @@ export async function verifyAuditChain(db: Database, options: VerifyAuditOptions
       seals,
       sealedRows,
       unsealedRows: Number(unsealed?.count ?? 0),
+      oldestUnsealedAt: unsealed?.oldest ?? null,
       head: previous,
     };
   };

@@ -24,7 +24,9 @@ const expectHeadSchema = z
 async function main(args: string[]): Promise<number> {
   const json = args.includes('--json');
   const headIndex = args.indexOf('--expect-head');
-  const rest = args.filter((arg, index) => arg !== '--json' && index !== headIndex && index !== headIndex + 1);
+  const rest = args.filter(
+    (arg, index) => arg !== '--json' && (headIndex < 0 || (index !== headIndex && index !== headIndex + 1)),
+  );
   const expectHead = headIndex >= 0 ? expectHeadSchema.safeParse(args[headIndex + 1]) : null;
   if (rest.length > 0 || (expectHead && !expectHead.success)) {
     process.stderr.write(usage);
@@ -43,7 +45,7 @@ async function main(args: string[]): Promise<number> {
     } else {
       for (const finding of result.findings) write(`${finding.kind}  ${finding.message}\n`);
       write(
-        `${result.ok ? 'OK' : `FAILED: ${result.findings.length} finding(s)`} — ${result.seals} seal(s), ${result.sealedRows} sealed row(s), ${result.unsealedRows} not yet sealed\n`,
+        `${result.ok ? 'OK' : `FAILED: ${result.findings.length} finding(s)`} — ${result.seals} seal(s), ${result.sealedRows} sealed row(s), ${result.unsealedRows} not yet sealed${result.oldestUnsealedAt ? ` (oldest written ${result.oldestUnsealedAt}: older than the margin and the sealing interval means the sealer is behind, or the newest seals were removed)` : ''}\n`,
       );
       write(result.head ? `head ${result.head.number}:${result.head.hash}\n` : 'head: no seal yet\n');
     }
