@@ -109,8 +109,9 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     'audit-seal',
     auditSealIntervalMs,
     async () => {
+      // Operational time, like the outbox's: the margin is about transactions still running, not the domain.
       const { seal, more } = await sealAuditBatch(deps.db, {
-        now: clock.now(),
+        now: new Date(),
         safetyMarginMs: deps.auditSafetyMarginMs ?? defaultSafetyMarginMs,
       });
       if (seal) logger.info({ seal: seal.number, toSequence: seal.toSequence, rows: seal.rowCount }, 'audit sealed');
