@@ -18,6 +18,7 @@ export const journeyDiagramCss = `
 .jd-diagram .jd-visited > .jd-status { fill: #000091; font-weight: 700; }
 .jd-current > .jd-box { fill: #000091; stroke: #000091; stroke-width: 3; }
 .jd-current-ring { fill: none; stroke: #000091; stroke-width: 2; }
+.jd-current > .jd-timer-icon { stroke: #fff; }
 .jd-diagram .jd-current > text { fill: #fff; font-weight: 700; }
 .jd-compound.jd-current > .jd-box { fill: #e3e3fd; }
 .jd-diagram .jd-compound.jd-current > text { fill: #000091; }

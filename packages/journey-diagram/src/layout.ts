@@ -20,6 +20,8 @@ export interface LaidOutState extends Box {
 export interface LaidOutTransition {
   transition: GraphTransition;
   label: string;
+  /** The label broken into at most two lines, to keep the ranks narrow. */
+  labelLines: string[];
   points: Point[];
   labelBox: Box;
 }
@@ -46,7 +48,28 @@ export const metrics = {
   statusWidth: estimateTextWidth('✓ étape parcourue', 12),
 } as const;
 
-const dagreOptions = { rankdir: 'LR', nodesep: 28, ranksep: 64, edgesep: 14, marginx: 0, marginy: 0 } as const;
+const dagreOptions = { rankdir: 'LR', nodesep: 24, ranksep: 40, edgesep: 12, marginx: 0, marginy: 0 } as const;
+
+/** How high a loop (a transition back to the same state) rises above its state, and the room it takes. */
+const loopRise = 26;
+const loopRoomOf = (label: Size) => loopRise + label.height + 4;
+
+/** Splits a label longer than `maxChars` at the space nearest its middle; at most two lines. */
+export function wrapLabel(text: string, maxChars = 16): string[] {
+  if (text.length <= maxChars) return [text];
+  let best = -1;
+  for (let index = text.indexOf(' '); index !== -1; index = text.indexOf(' ', index + 1)) {
+    if (best === -1 || Math.abs(index - text.length / 2) < Math.abs(best - text.length / 2)) best = index;
+  }
+  return best === -1 ? [text] : [text.slice(0, best), text.slice(best + 1)];
+}
+
+function labelSize(lines: string[]): Size {
+  return {
+    width: Math.max(...lines.map((line) => estimateTextWidth(line, metrics.fontSize.small))) + 2 * metrics.edgeLabelPadding,
+    height: metrics.line * lines.length + 4,
+  };
+}
 
 interface Size {
   width: number;
@@ -109,6 +132,8 @@ export function layOutMachineGraph(graph: MachineGraph, labelOf: (key: string) =
     ]),
   );
 
+  const transitionLines = new Map([...transitionLabels].map(([id, label]) => [id, wrapLabel(label)]));
+
   const byLevel = new Map<string | null, { transition: GraphTransition; from: string; to: string }[]>();
   for (const transition of graph.transitions) {
     const placed = levelOf(transition);
@@ -136,42 +161,71 @@ export function layOutMachineGraph(graph: MachineGraph, labelOf: (key: string) =
     const g = new dagre.graphlib.Graph({ multigraph: true });
     g.setGraph({ ...dagreOptions });
     g.setDefaultEdgeLabel(() => ({}));
+    const placed = byLevel.get(level) ?? [];
+    // dagre misplaces loops in a left-to-right layout: they are drawn here, over their state, in room
+    // reserved above it.
+    const loops = new Map<string, { id: string; size: Size }[]>();
+    for (const { transition, from, to } of placed) {
+      if (from !== to) continue;
+      const list = loops.get(from) ?? [];
+      // One line: a loop's label sits above it, and a narrower two-line label would hide it.
+      list.push({ id: transition.id, size: labelSize([transitionLabels.get(transition.id) ?? transition.event]) });
+      loops.set(from, list);
+    }
+    const sizes = new Map<string, Size>();
     for (const path of children) {
       const state = byPath.get(path);
-      if (state !== undefined) g.setNode(path, sizeOf(state));
+      if (state === undefined) continue;
+      const size = sizeOf(state);
+      sizes.set(path, size);
+      const own = loops.get(path) ?? [];
+      const loopWidth = Math.max(0, ...own.map((loop) => loop.size.width));
+      g.setNode(path, {
+        width: Math.max(size.width, loopWidth),
+        height: size.height + own.reduce((sum, loop) => sum + loopRoomOf(loop.size), 0),
+      });
     }
-    for (const { transition, from, to } of byLevel.get(level) ?? []) {
-      const text = transitionLabels.get(transition.id) ?? transition.event;
-      g.setEdge(
-        from,
-        to,
-        {
-          width: estimateTextWidth(text, metrics.fontSize.small) + 2 * metrics.edgeLabelPadding,
-          height: metrics.line + 2,
-          labelpos: 'c',
-        },
-        transition.id,
-      );
+    for (const { transition, from, to } of placed) {
+      if (from === to) continue;
+      const size = labelSize(transitionLines.get(transition.id) ?? []);
+      g.setEdge(from, to, { ...size, labelpos: 'c' }, transition.id);
     }
     dagre.layout(g);
 
     const boxes = new Map<string, Box>();
+    const routes = new Map<string, { points: Point[]; labelBox: Box }>();
     for (const path of children) {
       const node = g.node(path);
-      boxes.set(path, {
-        x: (node.x ?? 0) - node.width / 2,
-        y: (node.y ?? 0) - node.height / 2,
-        width: node.width,
-        height: node.height,
-      });
+      const size = sizes.get(path) ?? { width: node.width, height: node.height };
+      const cx = node.x ?? 0;
+      const bottom = (node.y ?? 0) + node.height / 2;
+      const box = { x: cx - size.width / 2, y: bottom - size.height, width: size.width, height: size.height };
+      boxes.set(path, box);
+      let top = box.y;
+      for (const loop of loops.get(path) ?? []) {
+        const half = Math.min(box.width / 2 - 8, 36);
+        routes.set(loop.id, {
+          points: [
+            { x: cx + half, y: top },
+            { x: cx + half, y: top - loopRise },
+            { x: cx - half, y: top - loopRise },
+            { x: cx - half, y: top },
+          ],
+          labelBox: { x: cx - loop.size.width / 2, y: top - loopRise - loop.size.height - 2, ...loop.size },
+        });
+        top -= loopRoomOf(loop.size);
+      }
     }
-    const routes = new Map<string, { points: Point[]; labelBox: Box }>();
     for (const edge of g.edges()) {
       const label = g.edge(edge);
       const width = label.width ?? 0;
       const height = label.height ?? 0;
+      const points = (label.points ?? []).map((point: Point) => ({ x: point.x, y: point.y }));
+      // dagre ends an edge on the node it laid out, which includes the room of any loop: end it on the box.
+      clipEnd(points, 0, 1, loops.has(edge.v) ? boxes.get(edge.v) : undefined);
+      clipEnd(points, points.length - 1, points.length - 2, loops.has(edge.w) ? boxes.get(edge.w) : undefined);
       routes.set(edge.name ?? '', {
-        points: (label.points ?? []).map((point: Point) => ({ x: point.x, y: point.y })),
+        points,
         labelBox: { x: (label.x ?? 0) - width / 2, y: (label.y ?? 0) - height / 2, width, height },
       });
     }
@@ -229,9 +283,11 @@ export function layOutMachineGraph(graph: MachineGraph, labelOf: (key: string) =
       const toBox = absolute.get(transition.to);
       if (from !== transition.from && fromBox !== undefined && first !== undefined) points.unshift(borderPoint(fromBox, first));
       if (to !== transition.to && toBox !== undefined && last !== undefined) points.push(borderPoint(toBox, last));
+      const label = transitionLabels.get(transition.id) ?? transition.event;
       transitions.push({
         transition,
-        label: transitionLabels.get(transition.id) ?? transition.event,
+        label,
+        labelLines: from === to ? [label] : (transitionLines.get(transition.id) ?? [label]),
         points,
         labelBox: { ...route.labelBox, x: route.labelBox.x + offset.x, y: route.labelBox.y + offset.y },
       });
@@ -241,6 +297,11 @@ export function layOutMachineGraph(graph: MachineGraph, labelOf: (key: string) =
   transitions.sort((a, b) => (order.get(a.transition.id) ?? 0) - (order.get(b.transition.id) ?? 0));
 
   return { width: root.width, height: root.height, states, transitions };
+}
+
+function clipEnd(points: Point[], end: number, next: number, box: Box | undefined): void {
+  const toward = points[next];
+  if (box !== undefined && toward !== undefined && points[end] !== undefined) points[end] = borderPoint(box, toward);
 }
 
 /** Where the segment from the centre of `box` towards `toward` leaves the box. */

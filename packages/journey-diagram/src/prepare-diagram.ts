@@ -172,10 +172,14 @@ function prepareTransition(laidOut: LaidOutTransition, shift: Point, idPrefix: s
   const pathFor = (taken: boolean) =>
     `<path class="${base}${taken ? ' jd-taken' : ''}" d="${d}" marker-end="url(#${idPrefix}-arrow${taken ? '-taken' : ''})"/>`;
   const box = laidOut.labelBox;
+  const cx = n(box.x + shift.x + box.width / 2);
+  const lines = laidOut.labelLines
+    .map((line, index) => `<tspan x="${cx}" y="${n(box.y + shift.y + 14 + index * metrics.line)}">${escapeXml(line)}</tspan>`)
+    .join('');
   const labelFor = (taken: boolean) =>
     `<g class="jd-transition-label${transition.delayed ? ' jd-delayed' : ''}${taken ? ' jd-taken' : ''}">` +
     `<rect x="${n(box.x + shift.x)}" y="${n(box.y + shift.y)}" width="${n(box.width)}" height="${n(box.height)}" rx="3"/>` +
-    `<text x="${n(box.x + shift.x + box.width / 2)}" y="${n(box.y + shift.y + box.height - 5)}" text-anchor="middle">${escapeXml(laidOut.label)}</text></g>`;
+    `<text text-anchor="middle">${lines}</text></g>`;
   return {
     id: transition.id,
     from: transition.from,

@@ -131,6 +131,7 @@ function describe(
     const [own, ...outer] = chain;
     return outer.length === 0 ? (own ?? path) : `${own} (${outer.join(', ')})`;
   };
+  const shortNameOf = (path: string) => prepared.states.get(path)?.label ?? path;
   const sentences = [`Étape actuelle : ${nameOf(currentState)}.`];
 
   const visitedNames = [...prepared.states.keys()].filter((path) => visited.has(path)).map(nameOf);
@@ -140,7 +141,7 @@ function describe(
 
   const steps: { text: string; times: number }[] = [];
   for (const transition of taken) {
-    const text = `${prepared.labelOf(eventNameOf(transition.event))} (${nameOf(transition.from)} vers ${nameOf(transition.to)})`;
+    const text = `${prepared.labelOf(eventNameOf(transition.event))} : ${shortNameOf(transition.from)} vers ${shortNameOf(transition.to)}`;
     const previous = steps[steps.length - 1];
     if (previous?.text === text) previous.times += 1;
     else steps.push({ text, times: 1 });
