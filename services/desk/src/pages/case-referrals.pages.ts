@@ -116,8 +116,8 @@ async function renderCaseReferrals(
       sendCategories: referral.sharedCategories.map((category) => ({
         code: category,
         label: dataCategoryLabels[category],
-        // After a refusal, what the consent covers stays ticked: sending again sends that reduction.
-        checked: !refused?.categories.includes(category),
+        // After a refusal that a reduction can fix, only what the consent covers stays ticked.
+        checked: !(reducible && refused?.categories.includes(category)),
       })),
       refused: refused
         ? {
