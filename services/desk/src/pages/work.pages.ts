@@ -23,10 +23,24 @@ const dayMs = 24 * 60 * 60 * 1000;
 /** A deadline within this many days is "soon". */
 const soonDays = 3;
 
+/**
+ * What a pending deadline is about. The diagram's delay labels ("Délai … dépassé") name the moment a
+ * timer fires; a work list shows deadlines still to come, so it says what is expected by then.
+ */
+const pendingDeadlineLabels: Record<string, string> = {
+  receptionDue: 'Évaluation à commencer',
+  assessmentDue: 'Évaluation à terminer',
+  orientationDue: 'Orientation à envoyer',
+  lostContactClosure: 'Clôture pour perte de contact',
+  referralReminder: 'Relance du partenaire',
+  referralEscalation: 'Alerte au superviseur',
+  referralExpiry: 'Expiration de l’orientation',
+};
+
 function deadlineOf(item: WorkQueueItem, now: Date) {
   if (!item.nextDeadline) return null;
   const { dueAt, delayName } = item.nextDeadline;
-  const what = journeyLabels[delayName] ?? referralLabels[delayName] ?? 'Échéance';
+  const what = pendingDeadlineLabels[delayName] ?? 'Échéance';
   const overdue = dueAt.getTime() <= now.getTime();
   const soon = !overdue && dueAt.getTime() - now.getTime() <= soonDays * dayMs;
   return {
