@@ -1,6 +1,5 @@
 import { agents, memberships, organisations, type ReceptionChannel, receptionChannels } from '@parcours/db';
 import { type JourneyStage, journeyStages } from '@parcours/journey';
-import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Router } from 'express';
 import { z } from 'zod';
