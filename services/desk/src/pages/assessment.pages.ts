@@ -35,7 +35,6 @@ import {
   urgencyLabels,
 } from './assessment-form.model.ts';
 import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
-import { redirectAfterSave } from './redirect-after-save.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 const assessmentIdParam = z.object({ assessmentId: z.uuid() });
@@ -254,12 +253,12 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
     if (!list) throw caseNotFound();
     const draft = list.items.find((item) => item.status === 'draft');
     if (draft) {
-      await redirectAfterSave(req, res, `/evaluations/${draft.id}`);
+      res.redirect(303, `/evaluations/${draft.id}`);
       return;
     }
     const current = list.items.find((item) => item.status === 'completed');
     if (current) {
-      await redirectAfterSave(req, res, `/evaluations/${current.id}/synthese`);
+      res.redirect(303, `/evaluations/${current.id}/synthese`);
       return;
     }
     const detail = await getCase(deps.db, params.data.caseId, call);
@@ -287,12 +286,12 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
         kind: 'success',
         message: 'Évaluation commencée. Chaque partie s’enregistre avec son bouton « Enregistrer ».',
       });
-      await redirectAfterSave(req, res, `/evaluations/${created.id}`);
+      res.redirect(303, `/evaluations/${created.id}`);
     } catch (error) {
       // A double submit, or another agent started one: go on with the draft in place.
       if (!(error instanceof AppError) || error.code !== 'assessment_draft_exists') throw error;
       setFlash(req, { kind: 'info', message: error.message });
-      await redirectAfterSave(req, res, `/dossiers/${params.data.caseId}/evaluation`);
+      res.redirect(303, `/dossiers/${params.data.caseId}/evaluation`);
     }
   });
 
@@ -302,7 +301,7 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
     if (!params.success) throw assessmentNotFound();
     const { view, detail } = await readAssessment(deps, params.data.assessmentId, deskCallOf(deps, agent, res));
     if (view.status !== 'draft') {
-      await redirectAfterSave(req, res, `/evaluations/${view.id}/synthese`);
+      res.redirect(303, `/evaluations/${view.id}/synthese`);
       return;
     }
     await renderForm(deps, req, res, { view, detail, state: formStateOfView(view, detail.expressedRequest), issues: [] });
@@ -320,7 +319,7 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
     const { view, detail } = await readAssessment(deps, params.data.assessmentId, call);
     if (view.status !== 'draft') {
       setFlash(req, { kind: 'warning', message: 'Cette évaluation est terminée : elle ne se modifie plus.' });
-      await redirectAfterSave(req, res, `/evaluations/${view.id}/synthese`);
+      res.redirect(303, `/evaluations/${view.id}/synthese`);
       return;
     }
     const form = formOfView(view);
@@ -337,7 +336,7 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
       if (!saved) throw assessmentNotFound();
       if (body.terminer === undefined) {
         setFlash(req, { kind: 'success', message: 'Brouillon enregistré.' });
-        await redirectAfterSave(req, res, `/evaluations/${view.id}${section ? `#section-${section}` : ''}`);
+        res.redirect(303, `/evaluations/${view.id}${section ? `#section-${section}` : ''}`);
         return;
       }
       const completed = await completeAssessment(deps.db, view.id, call);
@@ -349,7 +348,7 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
           ? 'Évaluation terminée : le dossier passe à l’orientation.'
           : 'Évaluation terminée. Le parcours du dossier n’a pas changé d’étape : faites-le avancer depuis le dossier.',
       });
-      await redirectAfterSave(req, res, `/evaluations/${view.id}/synthese`);
+      res.redirect(303, `/evaluations/${view.id}/synthese`);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       await renderForm(deps, req, res, { view, detail, state, issues: error.details.errors ?? [], status: 400 });
@@ -414,6 +413,6 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
       kind: 'success',
       message: `Suivi du droit ${rightsCatalogue[params.data.right].label} enregistré : ${rightStatusLabels[status as PotentialRightStatus].toLowerCase()}.`,
     });
-    await redirectAfterSave(req, res, anchor);
+    res.redirect(303, anchor);
   });
 }

@@ -14,7 +14,6 @@ import type { OrientationSuggestions } from '../orientation/orientation.schemas.
 import { type DirectoryQuery, directoryFiltersOf, directoryQueryOf, searchDirectoryPage } from './directory.pages.ts';
 import { stateLabel } from './labels.ts';
 import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
-import { redirectAfterSave } from './redirect-after-save.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 const caseNotFound = () => new AppError('not_found', 'Ce dossier est introuvable.');
@@ -254,6 +253,6 @@ export function mountOrientationPages(router: Router, deps: PagesDependencies, d
         throw error;
       }
     }
-    await redirectAfterSave(req, res, `/dossiers/${caseId}/orientation#choix`);
+    res.redirect(303, `/dossiers/${caseId}/orientation#choix`);
   });
 }

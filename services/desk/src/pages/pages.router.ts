@@ -22,6 +22,7 @@ import { type PagesDependencies, renderPage, requestIdOf } from './page-context.
 import { mountPartnerPages } from './partner.pages.ts';
 import { mountPartnerLinkPages } from './partner-link.pages.ts';
 import { mountPersonsPages } from './persons.pages.ts';
+import { saveSessionBeforeRedirect } from './redirect-after-save.ts';
 import { createStaticAssets, type StaticAssets } from './static-assets.ts';
 import { createViewEngine, type ViewEngine } from './view-engine.ts';
 import { mountWorkPages } from './work.pages.ts';
@@ -81,6 +82,7 @@ export function isPageRequest(req: Request): boolean {
 export function createPages(options: PagesOptions, views: ViewEngine = createViewEngine(viewsDir)): Pages {
   const deps: PagesDependencies = { db: options.db, clock: options.clock, views, assets: options.assets, csrf: options.csrf };
   const router = express.Router();
+  router.use(saveSessionBeforeRedirect);
   mountAuthPages(router, deps, { passport: options.passport, loginRateLimit: options.loginRateLimit });
   mountWorkPages(router, deps);
   mountPersonsPages(router, deps);
