@@ -8,6 +8,8 @@ export const embeddedEnvSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   PARCOURS_DATA_DIR: z.string().default('.data'),
   SESSION_SECRET: z.string().min(32).optional(),
+  /** Signs partner links; derived from the session secret when absent. */
+  PARTNER_LINK_SECRET: z.string().min(32).optional(),
   PUBLIC_URL: z.string().url().optional(),
   COOKIE_SECURE: z
     .enum(['true', 'false'])

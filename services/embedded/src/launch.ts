@@ -58,6 +58,7 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
     db: database.db,
     logger,
     sessionSecret: env.SESSION_SECRET ?? (await sessionSecretFor(dataDir)),
+    ...(env.PARTNER_LINK_SECRET ? { partnerLinkSecret: env.PARTNER_LINK_SECRET } : {}),
     cookieSecure: env.COOKIE_SECURE,
     allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
   });
