@@ -4,7 +4,7 @@ import { type AgentMailDeps, sendAgentMail } from '../mail/agent-mail.ts';
 import {
   activeAgent,
   caseFollowers,
-  consentRecipientPartners,
+  consentRecipients,
   referralRecipientPartners,
   referralSenderSupervisors,
 } from '../mail/recipients.repository.ts';
@@ -110,11 +110,12 @@ export function createMailJobHandlers(
         causeId: job.id,
         template: 'consent-withdrawn',
         caseId: consent.caseId,
-        data: {
-          inboxUrl: `${deps.publicUrl}/partenaire/orientations`,
+        data: (recipient) => ({
+          // An organisation told at its contact address has no account: no link it could follow.
+          inboxUrl: 'agentId' in recipient ? `${deps.publicUrl}/partenaire/orientations` : null,
           withdrawnAt: new Date(payload.endedAt),
-        },
-        recipients: await consentRecipientPartners(deps.db, consent.recipients),
+        }),
+        recipients: await consentRecipients(deps.db, consent.recipients),
       });
     },
   };

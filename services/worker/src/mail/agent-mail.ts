@@ -5,9 +5,16 @@ import { eq, sql } from 'drizzle-orm';
 import type { MailRenderer, MailTemplateData, MailTemplateName } from './mail.templates.ts';
 import type { MailTransport } from './mail.transport.ts';
 
-export interface MailRecipient {
-  agentId: string;
-  email: string;
+/**
+ * An agent, or the contact address of an organisation that has no active agent to tell (a partner answering
+ * through signed links, without accounts): such an address has no account, so its mail carries no link
+ * into the app.
+ */
+export type MailRecipient = { agentId: string; email: string } | { organisationId: string; email: string };
+
+/** The last part of a delivery's idempotency key: the agent id, or `org:<organisation id>`. */
+export function recipientKey(recipient: MailRecipient): string {
+  return 'agentId' in recipient ? recipient.agentId : `org:${recipient.organisationId}`;
 }
 
 export interface AgentMailDeps {
@@ -30,26 +37,40 @@ export interface AgentMailDeps {
  */
 export async function sendAgentMail<N extends MailTemplateName>(
   deps: AgentMailDeps,
-  /** `caseId` null when the cause is not one case (a consent withdrawn). */
-  mail: { causeId: string; template: N; data: MailTemplateData<N>; caseId: string | null; recipients: MailRecipient[] },
+  /**
+   * `caseId` null when the cause is not one case (a consent withdrawn). `data` may depend on the recipient
+   * (an organisation's contact address gets no link into the app).
+   */
+  mail: {
+    causeId: string;
+    template: N;
+    data: MailTemplateData<N> | ((recipient: MailRecipient) => MailTemplateData<N>);
+    caseId: string | null;
+    recipients: MailRecipient[];
+  },
 ): Promise<{ sent: number; skipped: number }> {
   if (mail.recipients.length === 0) {
     // Not an error to retry (nobody to tell is a state of the directory), but worth a look.
     deps.logger.warn({ template: mail.template, caseId: mail.caseId, causeId: mail.causeId }, 'mail without recipient');
     return { sent: 0, skipped: 0 };
   }
-  const rendered = deps.renderer.render(mail.template, mail.data);
+  const { data } = mail;
+  // Every message rendered before any is claimed: data a template refuses must not leave a pending row.
+  const messages = mail.recipients.map((recipient) => ({
+    recipient,
+    rendered: deps.renderer.render(mail.template, typeof data === 'function' ? data(recipient) : data),
+  }));
   const failures: string[] = [];
   let sent = 0;
   let skipped = 0;
-  for (const recipient of mail.recipients) {
-    const idempotencyKey = `${mail.causeId}:${mail.template}:${recipient.agentId}`;
+  for (const { recipient, rendered } of messages) {
+    const idempotencyKey = `${mail.causeId}:${mail.template}:${recipientKey(recipient)}`;
     const [claimed] = await deps.db
       .insert(mailDeliveries)
       .values({
         idempotencyKey,
         template: mail.template,
-        recipientAgentId: recipient.agentId,
+        recipientAgentId: 'agentId' in recipient ? recipient.agentId : null,
         caseId: mail.caseId,
         status: 'pending',
         attempts: 1,
@@ -64,7 +85,11 @@ export async function sendAgentMail<N extends MailTemplateName>(
       skipped += 1;
       continue;
     }
-    const log = deps.logger.child({ mailDeliveryId: claimed.id, template: mail.template, agentId: recipient.agentId });
+    const log = deps.logger.child({
+      mailDeliveryId: claimed.id,
+      template: mail.template,
+      ...('agentId' in recipient ? { agentId: recipient.agentId } : { organisationId: recipient.organisationId }),
+    });
     try {
       const providerMessageId = await deps.transport.send({
         to: recipient.email,

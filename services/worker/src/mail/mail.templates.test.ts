@@ -33,6 +33,14 @@ describe('mail templates', () => {
     expect(samples['referral-answered'].text).toContain('orientation acceptée');
   });
 
+  it('when a consent-withdrawn mail goes to an organisation without accounts, then it says the same without any link', () => {
+    const mail = renderer.render('consent-withdrawn', { inboxUrl: null, withdrawnAt: at });
+    expect(mail.subject).toBe('Parcours : une autorisation de partage a pris fin');
+    expect(mail.text).toContain('9 mars 2026 à 10:00');
+    expect(mail.text).not.toContain('https://');
+    expect(mail.html).not.toContain('href=');
+  });
+
   it('when template data is missing or wrong, then rendering refuses rather than sending a hollow mail', () => {
     expect(() => renderer.render('case-assigned', { caseUrl } as never)).toThrow();
     expect(() => renderer.render('case-assigned', { caseUrl: 'not a url', assignedAt: at })).toThrow();

@@ -13,8 +13,11 @@ export const mailTemplateSchemas = {
   'referral-reminder': z.object({ caseUrl: z.url(), remindedAt: z.date() }),
   'referral-escalation': z.object({ caseUrl: z.url(), escalatedAt: z.date() }),
   'referral-answered': z.object({ caseUrl: z.url(), status: z.string().min(1), answeredAt: z.date() }),
-  /** To a consent's recipients: no case link (they no longer reach it), their inbox instead. */
-  'consent-withdrawn': z.object({ inboxUrl: z.url(), withdrawnAt: z.date() }),
+  /**
+   * To a consent's recipients: no case link (they no longer reach it), their inbox instead; `inboxUrl` null
+   * for an organisation's contact address (no account, so no link into the app).
+   */
+  'consent-withdrawn': z.object({ inboxUrl: z.url().nullable(), withdrawnAt: z.date() }),
 } as const;
 
 export type MailTemplateName = keyof typeof mailTemplateSchemas;

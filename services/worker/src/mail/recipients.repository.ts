@@ -1,6 +1,6 @@
-import { agents, cases, type Database, type MembershipRole, memberships, referrals } from '@parcours/db';
-import { and, eq, sql } from 'drizzle-orm';
-import type { MailRecipient } from './agent-mail.ts';
+import { agents, cases, type Database, type MembershipRole, memberships, organisations, referrals } from '@parcours/db';
+import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
+import { type MailRecipient, recipientKey } from './agent-mail.ts';
 
 const recipientColumns = { agentId: agents.id, email: agents.email };
 
@@ -48,10 +48,26 @@ export async function referralRecipientPartners(db: Database, referralId: string
   return row ? agentsWithRole(db, row.organisationId, ['partner']) : [];
 }
 
-/** The partner agents of each organisation a consent named (told when it ends). */
-export async function consentRecipientPartners(db: Database, organisationIds: readonly string[]): Promise<MailRecipient[]> {
-  const lists = await Promise.all(organisationIds.map((organisationId) => agentsWithRole(db, organisationId, ['partner'])));
-  return [...new Map(lists.flat().map((recipient) => [recipient.agentId, recipient])).values()];
+/** An organisation's contact address, if it has one. */
+async function organisationContact(db: Database, organisationId: string): Promise<MailRecipient[]> {
+  return db
+    .select({ organisationId: organisations.id, email: sql<string>`${organisations.contactEmail}` })
+    .from(organisations)
+    .where(and(eq(organisations.id, organisationId), isNotNull(organisations.contactEmail), ne(organisations.contactEmail, '')));
+}
+
+/**
+ * Who to tell, for each organisation a consent named, when it ends: its partner agents; failing any (a
+ * partner answering through signed links, without accounts), its contact address.
+ */
+export async function consentRecipients(db: Database, organisationIds: readonly string[]): Promise<MailRecipient[]> {
+  const lists = await Promise.all(
+    organisationIds.map(async (organisationId) => {
+      const partners = await agentsWithRole(db, organisationId, ['partner']);
+      return partners.length > 0 ? partners : organisationContact(db, organisationId);
+    }),
+  );
+  return [...new Map(lists.flat().map((recipient) => [recipientKey(recipient), recipient])).values()];
 }
 
 /** The supervisors of the organisation that sent a referral. */

@@ -1,0 +1,148 @@
+/**
+ * A consent's end told to a partner without accounts: an organisation that answers through signed links has
+ * no agent to mail, so its contact address is told — once, however many times the job is delivered, with
+ * no link into the app and nothing about the person.
+ */
+import { type Actor, consents, mailDeliveries, organisations, outbox } from '@parcours/db';
+import { openCase } from '@parcours/engine';
+import { createLogger } from '@parcours/observability';
+import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { createWorker, type ParcoursWorker } from '@parcours/worker';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShiftedClock, sleep, startSmtpServer, waitFor } from '../services/worker/test/support.ts';
+
+describe('consent withdrawn, told to an organisation without accounts (in-process runner)', () => {
+  const clock = new ShiftedClock();
+  const publicUrl = 'https://parcours.example.test';
+  let database: TestDatabase;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let worker: ParcoursWorker | null = null;
+
+  const startWorker = async () => {
+    worker = createWorker({
+      db: database.db,
+      logger: createLogger({ name: 'worker-test' }),
+      redisUrl: null,
+      mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },
+      publicUrl,
+      clock,
+      relayIntervalMs: 20,
+      sweepIntervalMs: 100,
+      retryDelayMs: 2,
+    });
+    await worker.start();
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await startSmtpServer();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await smtp?.close();
+    await database?.close();
+  });
+
+  it('when a consent naming it is withdrawn and the job is delivered twice, then its contact address gets one mail, without link nor personal data', async () => {
+    clock.jumpTo('2026-03-02T09:00:00Z');
+    const fixture = await createFixtureTerritory(database.db);
+    const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
+    // The fixture's CCAS has no agent: make it a partner answering through signed links.
+    const contactEmail = `ccas-${fixture.territoryId}@example.test`;
+    await database.db
+      .update(organisations)
+      .set({ usesParcours: false, contactEmail })
+      .where(eq(organisations.id, fixture.foreignOrganisationId));
+    // The CAF has a partner agent: its contact address is not told as well.
+    const cafContactEmail = `contact-caf-${fixture.territoryId}@example.test`;
+    await database.db
+      .update(organisations)
+      .set({ contactEmail: cafContactEmail })
+      .where(eq(organisations.id, fixture.partnerOrganisationId));
+    const opened = await openCase(
+      database.db,
+      {
+        territoryId: fixture.territoryId,
+        entryOrganisationId: fixture.entryOrganisationId,
+        referentAgentId: fixture.agentId,
+        channel: 'physical',
+        expressedRequest: 'Madame Martin cherche un logement',
+        members: [{ personId: fixture.personId, role: 'primary' }],
+      },
+      { actor: agent, clock },
+    );
+    const [consent] = await database.db
+      .insert(consents)
+      .values({
+        personId: fixture.personId,
+        caseId: opened.id,
+        decision: 'consent',
+        givenBy: 'person',
+        recipientOrganisationIds: [fixture.partnerOrganisationId, fixture.foreignOrganisationId],
+        purposes: ['housing'],
+        categories: ['identity'],
+        informationShown: ['what_is_shared', 'with_whom', 'by_what_means', 'which_security'],
+        noticeVersion: 1,
+        noticeSha256: 'a'.repeat(64),
+        method: 'oral_attested',
+        collectedByAgentId: fixture.agentId,
+        collectedByOrganisationId: fixture.entryOrganisationId,
+        collectedAt: new Date('2026-03-01T09:00:00Z'),
+        withdrawnAt: clock.now(),
+        withdrawnBy: 'person',
+        withdrawalChannel: 'phone',
+      })
+      .returning({ id: consents.id });
+    const [row] = await database.db
+      .insert(outbox)
+      .values({ jobName: 'consent.withdrawn', payload: { consentId: consent?.id, endedAt: clock.now().toISOString() } })
+      .returning({ id: outbox.id });
+    if (!row) throw new Error('outbox insert returned nothing');
+
+    const partnerEmail = `caf-${fixture.territoryId}@example.test`;
+    const mailsTo = (email: string) => smtp.received.filter((mail) => mail.to.includes(email));
+    await startWorker();
+    await waitFor(async () => mailsTo(contactEmail).length > 0 && mailsTo(partnerEmail).length > 0, 'both mails');
+
+    // Delivered again: the in-process runner relays at start the rows it dispatched in the last hour.
+    await worker?.stop();
+    const [before] = await database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
+    await sleep(20);
+    await startWorker();
+    await waitFor(async () => {
+      const [after] = await database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
+      return after?.at && before?.at && after.at > before.at;
+    }, 'the job relayed again');
+    await sleep(300);
+
+    expect(mailsTo(contactEmail)).toHaveLength(1);
+    expect(mailsTo(partnerEmail)).toHaveLength(1);
+    expect(mailsTo(cafContactEmail)).toHaveLength(0);
+    const [toContact] = mailsTo(contactEmail);
+    const [toPartner] = mailsTo(partnerEmail);
+    expect(toContact?.subject).toBe('Parcours : une autorisation de partage a pris fin');
+    expect(toContact?.text).toContain('autorisation a pris fin');
+    expect(toContact?.decoded).not.toContain(publicUrl);
+    expect(toPartner?.text).toContain(`${publicUrl}/partenaire/orientations`);
+    for (const mail of [toContact, toPartner]) {
+      for (const word of ['Martin', 'Camille', 'logement', 'Madame']) expect(mail?.decoded).not.toContain(word);
+    }
+
+    const deliveries = await database.db
+      .select({ key: mailDeliveries.idempotencyKey, agentId: mailDeliveries.recipientAgentId, status: mailDeliveries.status })
+      .from(mailDeliveries)
+      .where(eq(mailDeliveries.template, 'consent-withdrawn'));
+    expect(deliveries).toHaveLength(2);
+    expect(deliveries).toContainEqual({
+      key: `${row.id}:consent-withdrawn:org:${fixture.foreignOrganisationId}`,
+      agentId: null,
+      status: 'sent',
+    });
+    expect(deliveries).toContainEqual({
+      key: `${row.id}:consent-withdrawn:${fixture.partnerAgentId}`,
+      agentId: fixture.partnerAgentId,
+      status: 'sent',
+    });
+  });
+});
