@@ -4,9 +4,11 @@ import { accept, start, step, throughJson, walk } from './persisted-run.test-sup
 import { finalReferralStatuses, type ReferralEvent, type ReferralStatus, referralEventSchema } from './referral.machine.ts';
 import {
   allowedEventsOf,
+  applyTransition,
   currentMachineVersion,
   type EventObject,
   journeyEventForReferral,
+  startMachine,
   type TransitionOutcome,
 } from './runtime.ts';
 import { sampleOrganisationId } from './sample-events.ts';
@@ -401,5 +403,42 @@ describe('journeyEventForReferral', () => {
     const closed = journeyEventForReferral(referralId, 'inProgress', at('completed'));
     expect(journeySystemEventSchema.safeParse(sent).success).toBe(true);
     expect(journeySystemEventSchema.safeParse(closed).success).toBe(true);
+  });
+});
+
+describe('referral appointments at a reception point', () => {
+  const pointId = '0b9a7c5e-3d1f-4e2a-9b8c-7d6e5f4a3b2c';
+  const accepted = () => {
+    let outcome = startMachine('referral');
+    for (const event of [{ type: 'SEND' }, { type: 'ACCEPT' }]) {
+      outcome = applyTransition('referral', 1, outcome.snapshot, event) ?? outcome;
+    }
+    return outcome;
+  };
+
+  it('when a visio appointment names its reception point, then the point is kept with the appointment', () => {
+    const event = referralEventSchema.parse({
+      type: 'SET_APPOINTMENT',
+      at: '2026-12-01T10:00:00+01:00',
+      mode: 'visio',
+      receptionPointId: pointId,
+    });
+    const set = applyTransition('referral', 1, JSON.parse(JSON.stringify(accepted().snapshot)), event);
+    expect(set?.context.appointment).toEqual({ at: '2026-12-01T10:00:00+01:00', mode: 'visio', receptionPointId: pointId });
+  });
+
+  it('when a visio appointment names no reception point, then the event is invalid', () => {
+    expect(
+      referralEventSchema.safeParse({ type: 'SET_APPOINTMENT', at: '2026-12-01T10:00:00+01:00', mode: 'visio' }).success,
+    ).toBe(false);
+  });
+
+  it('when an in-person appointment is set as in version 1, then the context is exactly as before', () => {
+    const set = applyTransition('referral', 1, accepted().snapshot, {
+      type: 'SET_APPOINTMENT',
+      at: '2026-12-01T10:00:00+01:00',
+      mode: 'in_person',
+    });
+    expect(set?.context.appointment).toEqual({ at: '2026-12-01T10:00:00+01:00', mode: 'in_person' });
   });
 });

@@ -20,11 +20,18 @@ export const referralEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ACCEPT'), conditions: z.string().trim().min(1).max(2000).optional() }),
   z.object({ type: z.literal('DECLINE'), reason: z.enum(codesOf(declineReasons)) }),
   z.object({ type: z.literal('REDIRECT'), suggestedOrganisationId: z.string().uuid().optional() }),
-  z.object({
-    type: z.literal('SET_APPOINTMENT'),
-    at: z.string().datetime({ offset: true }),
-    mode: z.enum(appointmentModes),
-  }),
+  z
+    .object({
+      type: z.literal('SET_APPOINTMENT'),
+      at: z.string().datetime({ offset: true }),
+      mode: z.enum(appointmentModes),
+      /** The reception point (an organisation) where the person joins a visio appointment. */
+      receptionPointId: z.string().uuid().optional(),
+    })
+    .refine((event) => event.mode !== 'visio' || event.receptionPointId !== undefined, {
+      message: 'A visio appointment takes place at a reception point',
+      path: ['receptionPointId'],
+    }),
   z.object({ type: z.literal('START_SUPPORT') }),
   z.object({ type: z.literal('REPORT_NO_SHOW') }),
   z.object({ type: z.literal('COMPLETE'), outcome: z.enum(codesOf(referralOutcomes)) }),
@@ -37,7 +44,7 @@ export interface ReferralContext {
   conditions: string | null;
   declineReason: string | null;
   suggestedOrganisationId: string | null;
-  appointment: { at: string; mode: (typeof appointmentModes)[number] } | null;
+  appointment: { at: string; mode: (typeof appointmentModes)[number]; receptionPointId?: string } | null;
   outcome: string | null;
 }
 
@@ -63,7 +70,11 @@ export const referralMachine = setup({
     }),
     recordAppointment: assign({
       appointment: ({ event, context }) =>
-        event.type === 'SET_APPOINTMENT' ? { at: event.at, mode: event.mode } : context.appointment,
+        // The reception point was added to the event after version 1 was released: optional, kept only
+        // when given, so every event version 1 ever accepted still gives the same context.
+        event.type === 'SET_APPOINTMENT'
+          ? { at: event.at, mode: event.mode, ...(event.receptionPointId ? { receptionPointId: event.receptionPointId } : {}) }
+          : context.appointment,
     }),
     recordOutcome: assign({ outcome: ({ event }) => (event.type === 'COMPLETE' ? event.outcome : null) }),
   },

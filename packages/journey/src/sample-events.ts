@@ -51,7 +51,7 @@ export const referralSampleEvents: readonly ReferralEvent[] = [
   { type: 'REDIRECT', suggestedOrganisationId: sampleOrganisationId },
   { type: 'REDIRECT' },
   { type: 'SET_APPOINTMENT', at: '2025-03-12T09:30:00+01:00', mode: 'in_person' },
-  { type: 'SET_APPOINTMENT', at: '2025-03-19T14:00:00+01:00', mode: 'visio' },
+  { type: 'SET_APPOINTMENT', at: '2025-03-19T14:00:00+01:00', mode: 'visio', receptionPointId: sampleOrganisationId },
   { type: 'START_SUPPORT' },
   { type: 'REPORT_NO_SHOW' },
   { type: 'COMPLETE', outcome: 'rights_opened' },

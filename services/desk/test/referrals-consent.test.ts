@@ -431,8 +431,29 @@ describe('the partner', () => {
     expect((await answer({ type: 'MARK_SEEN' })).status).toBe('seen');
     expect((await answer({ type: 'START_STUDY' })).status).toBe('underStudy');
     expect((await answer({ type: 'ACCEPT', conditions: 'Venir avec un avis d’imposition' })).status).toBe('accepted');
-    const appointment = await answer({ type: 'SET_APPOINTMENT', at: '2026-03-10T09:30:00+01:00', mode: 'visio' });
-    expect(appointment).toMatchObject({ status: 'appointmentSet', answer: { appointment: { mode: 'visio' } } });
+    // A visio appointment takes place at a reception point of the territory: without one, or with an
+    // unknown one, it is refused and nothing moves.
+    for (const receptionPointId of [undefined, '00000000-0000-4000-8000-000000000000']) {
+      const refused = await partner
+        .post(`/api/v1/partner/referrals/${referralId}/answers`)
+        .send({
+          expectedRevision: current,
+          answer: { type: 'SET_APPOINTMENT', at: '2026-03-10T09:30:00+01:00', mode: 'visio', receptionPointId },
+        })
+        .expect(400);
+      expect(problemOf(refused).type).toBe('urn:parcours:problem:validation-failed');
+    }
+    const appointment = await answer({
+      type: 'SET_APPOINTMENT',
+      at: '2026-03-10T09:30:00+01:00',
+      mode: 'visio',
+      receptionPointId: world.entryOrganisationId,
+    });
+    expect(appointment).toMatchObject({
+      status: 'appointmentSet',
+      revision: current,
+      answer: { appointment: { mode: 'visio', receptionPointId: world.entryOrganisationId } },
+    });
 
     const seenBySender = await reception.get(`/api/v1/cases/${caseId}/referrals`).expect(200);
     expect(seenBySender.body.items).toEqual([

@@ -15,6 +15,7 @@ import type { ReferralView } from '../referrals/referral.schemas.ts';
 import { sendReferral } from '../referrals/send-referral.ts';
 import { scopeQueryOf } from './consents.pages.ts';
 import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { appointmentFactsOf } from './partner.pages.ts';
 import { listOf, organisationNamesOf, primaryOf, territoryOrganisationsOf, textOf } from './sharing-context.ts';
 import {
   appointmentModeLabels,
@@ -103,9 +104,7 @@ async function renderCaseReferrals(
         suggestedOrganisation: referral.answer.suggestedOrganisationId
           ? (names.get(referral.answer.suggestedOrganisationId) ?? 'une autre structure')
           : null,
-        appointment: referral.answer.appointment
-          ? { at: referral.answer.appointment.at, mode: appointmentModeLabels[referral.answer.appointment.mode] }
-          : null,
+        appointment: appointmentFactsOf(referral.answer.appointment, names),
         outcome: referral.answer.outcome ? (referralOutcomeLabels[referral.answer.outcome] ?? referral.answer.outcome) : null,
       },
       redirected: referral.redirectedFromId !== null,

@@ -15,8 +15,9 @@ import {
   modeOptions,
   partnerDataModelOf,
   partnerReferralFactsOf,
+  receptionPointOptionsOf,
 } from './partner.pages.ts';
-import { organisationNamesOf, textOf } from './sharing-context.ts';
+import { organisationNamesOf, receptionPointsNear, textOf } from './sharing-context.ts';
 import { parisTodayOf } from './view-engine.ts';
 
 /** Without an account, a partner accepts, declines or sets an appointment: nothing else. */
@@ -61,7 +62,12 @@ async function renderLinkReferral(
     status?: number;
   },
 ): Promise<void> {
-  const names = await organisationNamesOf(deps.db, [read.referral.fromOrganisationId, read.referral.toOrganisationId]);
+  const receptionPoints = await receptionPointsNear(deps.db, read.referral.fromOrganisationId);
+  const names = await organisationNamesOf(deps.db, [
+    read.referral.fromOrganisationId,
+    read.referral.toOrganisationId,
+    ...(read.referral.answer.appointment?.receptionPointId ? [read.referral.answer.appointment.receptionPointId] : []),
+  ]);
   const allowed = new Set(read.referral.allowedEvents.filter((type) => linkAnswers.has(type)));
   const error = input.error;
   const values = error?.values ?? {};
@@ -73,7 +79,7 @@ async function renderLinkReferral(
     {
       title: error ? 'Erreur — orientation reçue' : 'Orientation reçue',
       recipient: names.get(read.referral.toOrganisationId) ?? '',
-      referral: partnerReferralFactsOf(read, names.get(read.referral.fromOrganisationId) ?? '', deps.clock.now()),
+      referral: partnerReferralFactsOf(read, names.get(read.referral.fromOrganisationId) ?? '', deps.clock.now(), names),
       data: partnerDataModelOf(read),
       code,
       success: input.success,
@@ -99,8 +105,10 @@ async function renderLinkReferral(
             time: values.heure ?? '',
             today: parisTodayOf(deps.clock.now()),
             modes: modeOptions.map((option) => ({ ...option, checked: values.mode === option.code })),
+            receptionPoints: receptionPointOptionsOf(receptionPoints, values.pointAccueil),
             dateError: error?.type === 'SET_APPOINTMENT' ? (error.errors.date ?? null) : null,
             modeError: error?.type === 'SET_APPOINTMENT' ? (error.errors.mode ?? null) : null,
+            pointError: error?.type === 'SET_APPOINTMENT' ? (error.errors.pointAccueil ?? null) : null,
           }
         : null,
       redirect: null,

@@ -12,7 +12,7 @@ import type { PartnerAnswer, PartnerReferral } from '../referrals/referral.schem
 import type { FieldErrors } from './form-errors.ts';
 import { channelLabels, stageLabels } from './labels.ts';
 import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
-import { organisationNamesOf, territoryOrganisationsOf, textOf } from './sharing-context.ts';
+import { organisationNamesOf, receptionPointsNear, territoryOrganisationsOf, textOf } from './sharing-context.ts';
 import {
   answerLabels,
   appointmentModeLabels,
@@ -82,7 +82,12 @@ export function partnerDataModelOf(read: PartnerReferral) {
 }
 
 /** The referral's own facts for a partner: who sent it, why, where it stands. */
-export function partnerReferralFactsOf(read: PartnerReferral, senderName: string, now: Date) {
+export function partnerReferralFactsOf(
+  read: PartnerReferral,
+  senderName: string,
+  now: Date,
+  names: ReadonlyMap<string, string> = new Map(),
+) {
   const referral = read.referral;
   return {
     id: referral.id,
@@ -96,11 +101,24 @@ export function partnerReferralFactsOf(read: PartnerReferral, senderName: string
     overdue: referral.dueAt !== null && new Date(referral.dueAt).getTime() <= now.getTime(),
     answer: {
       conditions: referral.answer.conditions,
-      appointment: referral.answer.appointment
-        ? { at: referral.answer.appointment.at, mode: appointmentModeLabels[referral.answer.appointment.mode] }
-        : null,
+      appointment: appointmentFactsOf(referral.answer.appointment, names),
     },
   };
+}
+
+/** An appointment as the pages show it: how it takes place, in French, with the reception point of a visio. */
+export function appointmentFactsOf(
+  appointment: { at: string; mode: keyof typeof appointmentModeLabels; receptionPointId?: string | undefined } | null,
+  names: ReadonlyMap<string, string>,
+) {
+  if (!appointment) return null;
+  const place = appointment.receptionPointId ? names.get(appointment.receptionPointId) : undefined;
+  return { at: appointment.at, mode: place ? `En visio depuis ${place}` : appointmentModeLabels[appointment.mode] };
+}
+
+/** The reception-point choice of an appointment form. */
+export function receptionPointOptionsOf(points: ReadonlyArray<{ id: string; name: string }>, selected: string | undefined) {
+  return points.map((point) => ({ id: point.id, name: point.name, selected: point.id === selected }));
 }
 
 export const declineOptions = codesOf(declineReasons).map((code) => ({ code, label: declineReasonLabels[code] ?? code }));
@@ -143,10 +161,22 @@ export function answerOfForm(
     case 'SET_APPOINTMENT': {
       const at = parisInstantOf(textOf(body.date), textOf(body.heure));
       const mode = z.enum(['in_person', 'phone', 'visio']).safeParse(textOf(body.mode));
+      const receptionPoint = z.uuid().safeParse(textOf(body.pointAccueil));
       if (!at) errors.date = 'Saisissez la date et l’heure du rendez-vous.';
       if (!mode.success) errors.mode = 'Choisissez comment se tient le rendez-vous.';
-      if (!at || !mode.success) return { ok: false, type, errors };
-      return { ok: true, answer: { type, at: at.toISOString(), mode: mode.data } };
+      if (mode.success && mode.data === 'visio' && !receptionPoint.success) {
+        errors.pointAccueil = 'Un rendez-vous en visio se tient dans un point d’accueil : choisissez lequel.';
+      }
+      if (!at || !mode.success || errors.pointAccueil) return { ok: false, type, errors };
+      return {
+        ok: true,
+        answer: {
+          type,
+          at: at.toISOString(),
+          mode: mode.data,
+          ...(mode.data === 'visio' && receptionPoint.success ? { receptionPointId: receptionPoint.data } : {}),
+        },
+      };
     }
     case 'COMPLETE': {
       const outcome = z.enum(codesOf(referralOutcomes)).safeParse(textOf(body.issue));
@@ -189,7 +219,11 @@ async function renderPartnerReferral(
 ): Promise<void> {
   const read = await getPartnerReferral(deps.db, referralId, call);
   if (!read) throw partnerReferralNotFound();
-  const names = await organisationNamesOf(deps.db, [read.referral.fromOrganisationId]);
+  const receptionPoints = await receptionPointsNear(deps.db, read.referral.fromOrganisationId);
+  const names = await organisationNamesOf(deps.db, [
+    read.referral.fromOrganisationId,
+    ...(read.referral.answer.appointment?.receptionPointId ? [read.referral.answer.appointment.receptionPointId] : []),
+  ]);
   const allowed = new Set(read.referral.allowedEvents);
   const error = input.error;
   const values = error?.values ?? {};
@@ -202,7 +236,7 @@ async function renderPartnerReferral(
     'partner-referral',
     {
       title: error ? 'Erreur — orientation reçue' : 'Orientation reçue',
-      referral: partnerReferralFactsOf(read, names.get(read.referral.fromOrganisationId) ?? '', now),
+      referral: partnerReferralFactsOf(read, names.get(read.referral.fromOrganisationId) ?? '', now, names),
       answerAction: `/partenaire/orientations/${referralId}/reponses`,
       data: partnerDataModelOf(read),
       summary: error
@@ -241,8 +275,10 @@ async function renderPartnerReferral(
             time: values.heure ?? '',
             today: parisTodayOf(now),
             modes: modeOptions.map((option) => ({ ...option, checked: values.mode === option.code })),
+            receptionPoints: receptionPointOptionsOf(receptionPoints, values.pointAccueil),
             dateError: error?.type === 'SET_APPOINTMENT' ? (error.errors.date ?? null) : null,
             modeError: error?.type === 'SET_APPOINTMENT' ? (error.errors.mode ?? null) : null,
+            pointError: error?.type === 'SET_APPOINTMENT' ? (error.errors.pointAccueil ?? null) : null,
           }
         : null,
       complete: allowed.has('COMPLETE')

@@ -18,6 +18,19 @@ import { partnerDisclosureOf } from './partner-access.ts';
 import type { AnswerReferralBody, ReferralView } from './referral.schemas.ts';
 import { referralViewWithTimes } from './referral-view.ts';
 
+/** A visio appointment's reception point must be an organisation of the case's territory. */
+async function checkReceptionPoint(tx: Transaction, receptionPointId: string, territoryId: string): Promise<void> {
+  const [point] = await tx
+    .select({ territoryId: organisations.territoryId })
+    .from(organisations)
+    .where(eq(organisations.id, receptionPointId));
+  if (point?.territoryId !== territoryId) {
+    throw new AppError('validation_failed', 'Ce point d’accueil n’existe pas sur le territoire du dossier.', {
+      errors: [{ field: 'answer.receptionPointId', message: 'Point d’accueil inconnu' }],
+    });
+  }
+}
+
 export interface PartnerAnswerCall {
   actor: Actor;
   reader: PartnerReader;
@@ -68,6 +81,9 @@ export async function applyPartnerAnswer(
                   errors: [{ field: 'answer.suggestedOrganisationId', message: 'Structure invalide' }],
                 });
               }
+            }
+            if (body.answer.type === 'SET_APPOINTMENT' && body.answer.receptionPointId) {
+              await checkReceptionPoint(tx, body.answer.receptionPointId, locked.case.territoryId);
             }
             await recordActorAudit(
               tx,

@@ -58,7 +58,7 @@ export function referralViewOf(
     conditions?: string | null;
     declineReason?: string | null;
     suggestedOrganisationId?: string | null;
-    appointment?: { at: string; mode: 'in_person' | 'phone' | 'visio' } | null;
+    appointment?: { at: string; mode: 'in_person' | 'phone' | 'visio'; receptionPointId?: string } | null;
     outcome?: string | null;
   };
   return {

@@ -13,11 +13,18 @@ export type SendReferralBody = z.infer<typeof sendReferralBody>;
 
 export const cancelReferralBody = z.strictObject({ expectedRevision: z.number().int().min(0) });
 
-export const appointmentAnswer = z.strictObject({
-  type: z.literal('SET_APPOINTMENT'),
-  at: z.iso.datetime({ offset: true }),
-  mode: z.enum(appointmentModes),
-});
+export const appointmentAnswer = z
+  .strictObject({
+    type: z.literal('SET_APPOINTMENT'),
+    at: z.iso.datetime({ offset: true }),
+    mode: z.enum(appointmentModes),
+    /** Where the person joins a visio appointment: a reception point (organisation) of the territory. */
+    receptionPointId: z.uuid().optional(),
+  })
+  .refine((answer) => answer.mode !== 'visio' || answer.receptionPointId !== undefined, {
+    message: 'Un rendez-vous en visio se tient dans un point d’accueil : choisissez lequel.',
+    path: ['receptionPointId'],
+  });
 export const acceptAnswer = z.strictObject({
   type: z.literal('ACCEPT'),
   conditions: z.string().trim().min(1).max(2000).optional(),
@@ -58,7 +65,7 @@ export const referralAnswerDetails = z.object({
   conditions: z.string().nullable(),
   declineReason: z.string().nullable(),
   suggestedOrganisationId: z.uuid().nullable(),
-  appointment: z.object({ at: z.string(), mode: z.enum(appointmentModes) }).nullable(),
+  appointment: z.object({ at: z.string(), mode: z.enum(appointmentModes), receptionPointId: z.uuid().optional() }).nullable(),
   outcome: z.string().nullable(),
 });
 

@@ -125,10 +125,13 @@ describe('a referral travels to a partner under the person’s consent, in two b
     expect(await flash(page)).toContain('Orientation acceptée');
     await page.locator('#reponse-SET_APPOINTMENT-date').fill('2026-03-12');
     await page.locator('#reponse-SET_APPOINTMENT-heure').fill('10:00');
-    await page.locator('#reponse-SET_APPOINTMENT-mode-in_person').check({ force: true });
+    await page.locator('#reponse-SET_APPOINTMENT-mode-visio').check({ force: true });
+    await page.locator('#reponse-SET_APPOINTMENT-pointAccueil').selectOption({ label: 'France Services de Laragne-Montéglin' });
     await navigate(page.getByRole('button', { name: 'Fixer le rendez-vous' }));
     expect(await flash(page)).toContain('Rendez-vous enregistré');
-    expect(await mainText(page)).toContain('Rendez-vous le 12 mars 2026 à 10:00 — En personne');
+    expect(await mainText(page)).toContain(
+      'Rendez-vous le 12 mars 2026 à 10:00 — En visio depuis France Services de Laragne-Montéglin',
+    );
     await checkPage(page, 'partage-07-rendez-vous-fixe');
   });
 
@@ -138,7 +141,7 @@ describe('a referral travels to a partner under the person’s consent, in two b
     const referral = (await page.locator(`#orientation-${referralId}`).textContent()) ?? '';
     expect(referral).toContain('Rendez-vous fixé');
     expect(referral).toContain('Acceptée sous conditions : « Apporter le dernier avis d’imposition »');
-    expect(referral).toContain('Rendez-vous le 12 mars 2026 à 10:00 — En personne');
+    expect(referral).toContain('Rendez-vous le 12 mars 2026 à 10:00 — En visio depuis France Services de Laragne-Montéglin');
     await checkPage(page, 'partage-08-reponses-vues');
 
     await navigate(page.getByRole('button', { name: 'Créer un lien pour un partenaire sans compte' }));

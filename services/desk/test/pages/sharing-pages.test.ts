@@ -195,7 +195,7 @@ describe('consent, referral and partner pages', () => {
       )
       .expect(400);
     expect(missing.text).toContain('Saisissez la date et l’heure du rendez-vous.');
-    await partner
+    const withoutPoint = await partner
       .post(`/partenaire/orientations/${referralId}/reponses`)
       .type('form')
       .send(
@@ -208,13 +208,36 @@ describe('consent, referral and partner pages', () => {
           mode: 'visio',
         }),
       )
+      .expect(400);
+    expect(withoutPoint.text).toContain('Un rendez-vous en visio se tient dans un point d’accueil : choisissez lequel.');
+    const receptionPoint = /<option value="([0-9a-f-]{36})">France Services de Laragne-Montéglin<\/option>/.exec(
+      accepted.text,
+    )?.[1];
+    expect(receptionPoint).toBeDefined();
+    await partner
+      .post(`/partenaire/orientations/${referralId}/reponses`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(accepted.text),
+          expectedRevision: revision,
+          type: 'SET_APPOINTMENT',
+          date: '2026-03-10',
+          heure: '14:30',
+          mode: 'visio',
+          pointAccueil: receptionPoint as string,
+        }),
+      )
       .expect(303);
     expect(await statusOf(referralId)).toBe('appointmentSet');
 
     const seen = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
     expect(seen.text).toContain('Rendez-vous fixé');
+    expect(seen.text).toContain('En visio depuis France Services de Laragne-Montéglin');
     expect(seen.text).toContain('Acceptée sous conditions : « Apporter l’avis d’imposition »');
-    expect(seen.text).toMatch(/Rendez-vous le <time datetime="2026-03-10T13:30:00.000Z">10 mars 2026 à 14:30<\/time> — En visio/);
+    expect(seen.text).toMatch(
+      /Rendez-vous le <time datetime="2026-03-10T13:30:00.000Z">10 mars 2026 à 14:30<\/time> — En visio depuis France Services de Laragne-Montéglin/,
+    );
   });
 
   it('when a link is issued, then a partner without an account opens it by pasting its code; a tampered code is refused', async () => {
