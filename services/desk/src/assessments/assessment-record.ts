@@ -10,7 +10,10 @@ import {
 } from '@parcours/assessment';
 import { type AssessmentStatus, assessments, cases, type DataCategory, type Transaction } from '@parcours/db';
 import { eq } from 'drizzle-orm';
+import { recordAudit } from '../audit/record-audit.ts';
+import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
+import { canReachCase } from '../policy/access-policy.ts';
 import type { AssessmentListItem, AssessmentView } from './assessment.schemas.ts';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
@@ -73,7 +76,33 @@ export const closedCaseError = () =>
  * Locks the case, then the assessment (the engine's order: case first), and returns both; null when the
  * assessment does not exist.
  */
-export async function lockAssessment(tx: Transaction, assessmentId: string) {
+/**
+ * Locks an assessment the acting organisation reaches (case, then assessment: the engine's order), or
+ * audits the refusal and answers null — a foreign id looks exactly like an unknown one.
+ */
+export async function lockReachableAssessment(
+  tx: Transaction,
+  assessmentId: string,
+  call: DeskCall,
+  action: string,
+): Promise<{ caseRow: CaseRow; row: AssessmentRow } | null> {
+  const locked = await lockAssessment(tx, assessmentId);
+  if (locked && canReachCase(call.agent, locked.caseRow)) return locked;
+  await recordAudit(
+    tx,
+    call.agent,
+    {
+      action,
+      subjectKind: 'case',
+      subjectIds: locked ? [locked.caseRow.id, assessmentId] : [assessmentId],
+      outcome: 'denied',
+    },
+    auditCallOf(call),
+  );
+  return null;
+}
+
+async function lockAssessment(tx: Transaction, assessmentId: string) {
   const [found] = await tx.select({ caseId: assessments.caseId }).from(assessments).where(eq(assessments.id, assessmentId));
   if (!found) return null;
   const [caseRow] = await tx.select().from(cases).where(eq(cases.id, found.caseId)).for('update');

@@ -5,14 +5,14 @@ import { and, eq, ne } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { caseStateOf, caseStateOfView } from '../cases/case-state.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
-import { actorOf, canReachCase, canReadHealthData } from '../policy/access-policy.ts';
+import { actorOf, canReadHealthData } from '../policy/access-policy.ts';
 import type { CompletedAssessment } from './assessment.schemas.ts';
 import {
   assessmentViewOf,
   closedCaseError,
   columnsOf,
   formOf,
-  lockAssessment,
+  lockReachableAssessment,
   recordOf,
   validationError,
 } from './assessment-record.ts';
@@ -33,21 +33,8 @@ export async function completeAssessment(
 ): Promise<CompletedAssessment | null> {
   const at = call.clock.now();
   return withActor(db, actorOf(call.agent), async (tx) => {
-    const locked = await lockAssessment(tx, assessmentId);
-    if (!locked || !canReachCase(call.agent, locked.caseRow)) {
-      await recordAudit(
-        tx,
-        call.agent,
-        {
-          action: 'assessment.complete',
-          subjectKind: 'case',
-          subjectIds: locked ? [locked.caseRow.id, assessmentId] : [assessmentId],
-          outcome: 'denied',
-        },
-        auditCallOf(call),
-      );
-      return null;
-    }
+    const locked = await lockReachableAssessment(tx, assessmentId, call, 'assessment.complete');
+    if (!locked) return null;
     const { caseRow } = locked;
     if (locked.row.status !== 'draft') throw immutableError();
     if (caseRow.closedAt) throw closedCaseError();

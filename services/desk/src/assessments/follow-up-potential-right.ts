@@ -4,9 +4,9 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
-import { actorOf, canReachCase, canReadHealthData } from '../policy/access-policy.ts';
+import { actorOf, canReadHealthData } from '../policy/access-policy.ts';
 import type { AssessmentView, FollowUpPotentialRightBody } from './assessment.schemas.ts';
-import { assessmentViewOf, columnsOf, lockAssessment, recordOf } from './assessment-record.ts';
+import { assessmentViewOf, columnsOf, lockReachableAssessment, recordOf } from './assessment-record.ts';
 
 /**
  * Moves the follow-up of a potential right (requested, then opened / refused / not requested with a
@@ -21,21 +21,8 @@ export async function followUpPotentialRight(
 ): Promise<AssessmentView | null> {
   const at = call.clock.now();
   return withActor(db, actorOf(call.agent), async (tx) => {
-    const locked = await lockAssessment(tx, target.assessmentId);
-    if (!locked || !canReachCase(call.agent, locked.caseRow)) {
-      await recordAudit(
-        tx,
-        call.agent,
-        {
-          action: 'assessment.right_follow_up',
-          subjectKind: 'case',
-          subjectIds: locked ? [locked.caseRow.id, target.assessmentId] : [target.assessmentId],
-          outcome: 'denied',
-        },
-        auditCallOf(call),
-      );
-      return null;
-    }
+    const locked = await lockReachableAssessment(tx, target.assessmentId, call, 'assessment.right_follow_up');
+    if (!locked) return null;
     const record = recordOf(locked.row);
     if (record.status === 'superseded') {
       throw new AppError(

@@ -4,14 +4,14 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
-import { actorOf, canReachCase, canReadHealthData } from '../policy/access-policy.ts';
+import { actorOf, canReadHealthData } from '../policy/access-policy.ts';
 import type { AssessmentView, SaveAssessmentDraftBody } from './assessment.schemas.ts';
 import {
   assessmentViewOf,
   closedCaseError,
   columnsOf,
   formOf,
-  lockAssessment,
+  lockReachableAssessment,
   recordOf,
   validationError,
 } from './assessment-record.ts';
@@ -51,21 +51,8 @@ export async function saveAssessmentDraft(
 ): Promise<AssessmentView | null> {
   const at = call.clock.now();
   return withActor(db, actorOf(call.agent), async (tx) => {
-    const locked = await lockAssessment(tx, assessmentId);
-    if (!locked || !canReachCase(call.agent, locked.caseRow)) {
-      await recordAudit(
-        tx,
-        call.agent,
-        {
-          action: 'assessment.save',
-          subjectKind: 'case',
-          subjectIds: locked ? [locked.caseRow.id, assessmentId] : [assessmentId],
-          outcome: 'denied',
-        },
-        auditCallOf(call),
-      );
-      return null;
-    }
+    const locked = await lockReachableAssessment(tx, assessmentId, call, 'assessment.save');
+    if (!locked) return null;
     if (locked.row.status !== 'draft') throw immutableError();
     if (locked.caseRow.closedAt) throw closedCaseError();
     let record = recordOf(locked.row);
