@@ -18,7 +18,6 @@ import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } fr
 import { appointmentFactsOf } from './partner.pages.ts';
 import { listOf, organisationNamesOf, primaryOf, territoryOrganisationsOf, textOf } from './sharing-context.ts';
 import {
-  appointmentModeLabels,
   dataCategoryLabels,
   declineReasonLabels,
   referralOutcomeLabels,
