@@ -14,17 +14,37 @@ const loginMotives = {
 const loginForm = z.object({ email: z.string().trim().max(254), password: z.string().max(1024) });
 const organisationForm = z.object({ organisationId: z.uuid() });
 
+/**
+ * The first page for the roles an agent holds in the acting organisation: the work list for those who
+ * receive people, the inbox for partners, the directory for the others (its pages link onwards).
+ */
+export function landingPathFor(roles: readonly string[]): string {
+  if (roles.some((role) => role === 'reception' || role === 'referent' || role === 'supervisor')) return '/mon-travail';
+  if (roles.includes('partner')) return '/partenaire/orientations';
+  if (roles.includes('auditor')) return '/audit';
+  return '/annuaire';
+}
+
+async function landingPathOf(deps: PagesDependencies, agentId: string, organisationId: string | undefined): Promise<string> {
+  if (!organisationId) return '/structure';
+  const profile = await loadAgentProfile(deps.db, agentId);
+  const acting = profile?.organisations.find((organisation) => organisation.id === organisationId);
+  return acting ? landingPathFor(acting.roles) : '/structure';
+}
+
 export function mountAuthPages(
   router: Router,
   deps: PagesDependencies,
   auth: { passport: Authenticator; loginRateLimit: RequestHandler },
 ): void {
-  router.get('/', (req, res) => {
-    res.redirect(303, req.session?.passport?.user ? '/mon-travail' : '/connexion');
+  router.get('/', async (req, res) => {
+    const agentId = req.session?.passport?.user;
+    res.redirect(303, agentId ? await landingPathOf(deps, agentId, req.session.actingOrganisationId) : '/connexion');
   });
 
   router.get('/connexion', async (req, res) => {
-    if (req.session?.passport?.user) return res.redirect(303, '/mon-travail');
+    const agentId = req.session?.passport?.user;
+    if (agentId) return res.redirect(303, await landingPathOf(deps, agentId, req.session.actingOrganisationId));
     const motive = loginMotives[String(req.query.motif) as keyof typeof loginMotives] ?? null;
     await renderPage(deps, req, res, 'login', { title: 'Connexion', email: '', error: null, motive });
   });
@@ -37,7 +57,8 @@ export function mountAuthPages(
         throw new AppError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
       }
       const session = await logIn(deps.db, auth.passport, req, res);
-      res.redirect(303, session.actingOrganisationId ? '/mon-travail' : '/structure');
+      const acting = session.organisations.find((organisation) => organisation.id === session.actingOrganisationId);
+      res.redirect(303, acting ? landingPathFor(acting.roles) : '/structure');
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'invalid_credentials') throw error;
       await renderPage(
@@ -98,6 +119,6 @@ export function mountAuthPages(
     const session = await chooseActingOrganisation(deps.db, req, caller.agentId, form.data.organisationId);
     const chosen = session.organisations.find((organisation) => organisation.id === form.data.organisationId);
     setFlash(req, { kind: 'success', message: `Vous agissez pour ${chosen?.name ?? 'cette structure'}.` });
-    res.redirect(303, '/mon-travail');
+    res.redirect(303, landingPathFor(chosen?.roles ?? []));
   });
 }

@@ -62,8 +62,10 @@ async function layoutAgentOf(deps: PagesDependencies, req: Request): Promise<Lay
         string | null
       >`(select ${organisations.name} from ${organisations} where ${organisations.id} = ${organisationId})`,
       memberships: sql<number>`(select count(*)::int from ${memberships} where ${memberships.agentId} = ${agents.id})`,
-      // Partner agents get their inbox in the navigation.
-      isPartner: sql<boolean>`coalesce((select 'partner' = any(${memberships.roles}) from ${memberships} where ${memberships.agentId} = ${agents.id} and ${memberships.organisationId} = ${organisationId}), false)`,
+      // The navigation shows what the roles in the acting organisation allow.
+      roles: sql<
+        string[] | null
+      >`(select ${memberships.roles} from ${memberships} where ${memberships.agentId} = ${agents.id} and ${memberships.organisationId} = ${organisationId})`,
     })
     .from(agents)
     .where(eq(agents.id, agentId));
@@ -72,7 +74,11 @@ async function layoutAgentOf(deps: PagesDependencies, req: Request): Promise<Lay
     displayName: row.displayName,
     organisationName: row.organisationName,
     canChangeOrganisation: row.memberships > 1,
-    isPartner: row.isPartner,
+    isPartner: (row.roles ?? []).includes('partner'),
+    // Same roles as the `case.list` and `person.search` permissions of the policy.
+    seesCases: (row.roles ?? []).some((role) => role === 'reception' || role === 'referent' || role === 'supervisor'),
+    receivesPeople: (row.roles ?? []).some((role) => role === 'reception' || role === 'referent'),
+    readsAudit: (row.roles ?? []).some((role) => role === 'auditor' || role === 'supervisor'),
   };
 }
 

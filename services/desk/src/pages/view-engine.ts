@@ -86,7 +86,15 @@ export interface LayoutModel {
   assets: { dsfrBase: string; deskCss: string };
   csrfToken: string;
   /** Null on the login page. */
-  agent: { displayName: string; organisationName: string | null; canChangeOrganisation: boolean; isPartner: boolean } | null;
+  agent: {
+    displayName: string;
+    organisationName: string | null;
+    canChangeOrganisation: boolean;
+    isPartner: boolean;
+    seesCases: boolean;
+    receivesPeople: boolean;
+    readsAudit: boolean;
+  } | null;
   /** Which item of the main navigation is the current page. */
   nav: 'work' | 'persons' | 'contacts' | 'directory' | 'partner' | null;
   flash: { kind: 'success' | 'info' | 'warning' | 'error'; message: string } | null;

@@ -39,6 +39,35 @@ async function logInThroughForm(email: string): Promise<TestAgent> {
   return client;
 }
 
+describe('pages: landing and navigation by role', () => {
+  it('when a partner-only agent logs in, then the inbox is the first page and the reception entries are not offered', async () => {
+    const client = request.agent(app);
+    const page = await client.get('/connexion').expect(200);
+    const login = await client
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), email: world.partnerEmail, password })
+      .expect(303);
+    expect(login.headers.location).toBe('/partenaire/orientations');
+    expect((await client.get('/').expect(303)).headers.location).toBe('/partenaire/orientations');
+    const inbox = await client.get('/partenaire/orientations').expect(200);
+    expect(inbox.text).toContain('href="/partenaire/orientations"');
+    expect(inbox.text).not.toContain('href="/mon-travail"');
+    expect(inbox.text).not.toContain('href="/personnes"');
+    expect(inbox.text).not.toContain('href="/contacts/nouveau"');
+  });
+
+  it('when a reception agent logs in, then the work list is the first page with the reception entries and no inbox', async () => {
+    const client = await logInThroughForm(world.agentEmail);
+    expect((await client.get('/').expect(303)).headers.location).toBe('/mon-travail');
+    const work = await client.get('/mon-travail').expect(200);
+    expect(work.text).toContain('href="/personnes"');
+    expect(work.text).toContain('href="/contacts/nouveau"');
+    expect(work.text).not.toContain('href="/partenaire/orientations"');
+    expect(work.text).not.toContain('href="/audit"');
+  });
+});
+
 describe('pages: login and session', () => {
   it('when the login page is asked, then it is French DSFR with a strict CSP, a CSRF field and no inline script or style', async () => {
     const response = await request(app).get('/connexion').expect(200);
