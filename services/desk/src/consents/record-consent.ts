@@ -29,28 +29,25 @@ const notFound = () => new AppError('not_found', 'Cette personne est introuvable
 export async function recordConsent(db: Database, body: RecordConsentBody, call: DeskCall): Promise<ConsentView> {
   const now = call.clock.now();
   const actor = actorOf(call.agent);
+  // A refusal is audited once its transaction has rolled back: a row written inside it would go with it.
+  let denied = false;
   return withActor(db, actor, async (tx) => {
-    const deny = async () => {
-      await recordActorAudit(
-        tx,
-        actor,
-        { action: 'consent.record', subjectKind: 'person', subjectIds: [body.personId], outcome: 'denied' },
-        auditCallOf(call),
-      );
+    const deny = () => {
+      denied = true;
       return notFound();
     };
     const [person] = await tx
       .select({ id: persons.id })
       .from(persons)
       .where(and(eq(persons.id, body.personId), reachablePersons(call.agent)));
-    if (!person) throw await deny();
+    if (!person) throw deny();
     if (body.caseId) {
       const [row] = await tx
         .select({ case: cases, role: caseMembers.role })
         .from(cases)
         .innerJoin(caseMembers, and(eq(caseMembers.caseId, cases.id), eq(caseMembers.personId, body.personId)))
         .where(eq(cases.id, body.caseId));
-      if (!row || !canReachCase(call.agent, row.case)) throw await deny();
+      if (!row || !canReachCase(call.agent, row.case)) throw deny();
     }
     if (body.representativePersonId) {
       const [representative] = await tx
@@ -133,5 +130,17 @@ export async function recordConsent(db: Database, body: RecordConsentBody, call:
       auditCallOf(call),
     );
     return consentViewOf(row, now);
+  }).catch(async (error: unknown) => {
+    if (denied) {
+      await withActor(db, actor, (tx) =>
+        recordActorAudit(
+          tx,
+          actor,
+          { action: 'consent.record', subjectKind: 'person', subjectIds: [body.personId], outcome: 'denied' },
+          auditCallOf(call),
+        ),
+      );
+    }
+    throw error;
   });
 }

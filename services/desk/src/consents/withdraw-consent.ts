@@ -20,6 +20,8 @@ export async function withdrawConsent(
 ): Promise<ConsentView> {
   const now = call.clock.now();
   const actor = actorOf(call.agent);
+  // A refusal is audited once its transaction has rolled back: a row written inside it would go with it.
+  let denied = false;
   return withActor(db, actor, async (tx) => {
     const [row] = await tx
       .select({ consent: consents })
@@ -28,12 +30,7 @@ export async function withdrawConsent(
       .where(and(eq(consents.id, consentId), reachablePersons(call.agent)))
       .for('update', { of: consents });
     if (!row) {
-      await recordActorAudit(
-        tx,
-        actor,
-        { action: 'consent.withdraw', subjectKind: 'consent', subjectIds: [consentId], outcome: 'denied' },
-        auditCallOf(call),
-      );
+      denied = true;
       throw new AppError('not_found', 'Ce consentement est introuvable.');
     }
     if (row.consent.withdrawnAt) {
@@ -66,5 +63,17 @@ export async function withdrawConsent(
       auditCallOf(call),
     );
     return consentViewOf(updated, now);
+  }).catch(async (error: unknown) => {
+    if (denied) {
+      await withActor(db, actor, (tx) =>
+        recordActorAudit(
+          tx,
+          actor,
+          { action: 'consent.withdraw', subjectKind: 'consent', subjectIds: [consentId], outcome: 'denied' },
+          auditCallOf(call),
+        ),
+      );
+    }
+    throw error;
   });
 }

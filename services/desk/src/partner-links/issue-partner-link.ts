@@ -14,6 +14,8 @@ import { partnerLinkTokenHash, partnerLinkValidityMs, signPartnerLinkToken } fro
 export async function issuePartnerLink(db: Database, referralId: string, secret: string, call: DeskCall) {
   const now = call.clock.now();
   const actor = actorOf(call.agent);
+  // A refusal is audited once its transaction has rolled back: a row written inside it would go with it.
+  let denied = false;
   return withActor(db, actor, async (tx) => {
     const [row] = await tx
       .select({ referral: referrals, case: cases })
@@ -21,12 +23,7 @@ export async function issuePartnerLink(db: Database, referralId: string, secret:
       .innerJoin(cases, eq(cases.id, referrals.caseId))
       .where(eq(referrals.id, referralId));
     if (!row || !canSendFor(call.agent, row.case)) {
-      await recordActorAudit(
-        tx,
-        actor,
-        { action: 'partner_link.issue', subjectKind: 'referral', subjectIds: [referralId], outcome: 'denied' },
-        auditCallOf(call),
-      );
+      denied = true;
       throw new AppError('not_found', 'Cette orientation est introuvable.');
     }
     if (!isActiveReferralStatus(row.referral.status)) {
@@ -54,5 +51,17 @@ export async function issuePartnerLink(db: Database, referralId: string, secret:
       auditCallOf(call),
     );
     return { linkId, referralId, expiresAt: expiresAt.toISOString(), token, url: `/partenaire/lien#${token}` };
+  }).catch(async (error: unknown) => {
+    if (denied) {
+      await withActor(db, actor, (tx) =>
+        recordActorAudit(
+          tx,
+          actor,
+          { action: 'partner_link.issue', subjectKind: 'referral', subjectIds: [referralId], outcome: 'denied' },
+          auditCallOf(call),
+        ),
+      );
+    }
+    throw error;
   });
 }
