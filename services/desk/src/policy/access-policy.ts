@@ -14,6 +14,7 @@ import {
 import { and, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import { recordAudit } from '../audit/record-audit.ts';
+import { membershipLoadedWith, type SessionMembership } from '../auth/database-session.store.ts';
 import { AppError } from '../errors/app-error.ts';
 
 /**
@@ -186,8 +187,9 @@ export function actorOf(agent: ActingAgent): Actor {
 
 /**
  * Resolves who calls a route, or refuses: 401 without a session, 403 without an acting organisation
- * (or when the membership was revoked since), 403 when no role holds the permission (audited).
- * The membership is read on every request, so a revoked role stops working at once.
+ * (or when the membership was revoked since, or the agent deactivated), 403 when no role holds the
+ * permission (audited). The membership is read on every request, so a revoked role stops working at
+ * once: in the common case the session store read it with the session, in the same statement.
  */
 export async function resolveCaller<A extends Access>(
   db: Database,
@@ -204,13 +206,8 @@ export async function resolveCaller<A extends Access>(
   if (!organisationId) {
     throw new AppError('acting_organisation_required', 'Choisissez la structure pour laquelle vous agissez.');
   }
-  const [membership] = await db
-    .select({ roles: memberships.roles, territoryId: organisations.territoryId })
-    .from(memberships)
-    .innerJoin(agents, eq(agents.id, memberships.agentId))
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(and(eq(memberships.agentId, agentId), eq(memberships.organisationId, organisationId), eq(agents.active, true)));
-  if (!membership) {
+  const membership = await actingMembershipOf(db, req, agentId, organisationId);
+  if (!membership?.roles || !membership.territoryId || !membership.agentActive) {
     throw new AppError('acting_organisation_required', 'Vous n’agissez plus pour cette structure. Choisissez-en une.');
   }
   const agent: ActingAgent = {
@@ -224,6 +221,29 @@ export async function resolveCaller<A extends Access>(
     throw new AppError('forbidden', 'Votre rôle dans cette structure ne permet pas cette action.');
   }
   return agent as CallerOf<A>;
+}
+
+type MembershipFacts = Pick<SessionMembership, 'roles' | 'territoryId' | 'agentActive'>;
+
+/**
+ * The facts the session's statement read, when they were read for this agent and organisation; else
+ * (a session created or changed during this request: login, organisation chosen) read now.
+ */
+async function actingMembershipOf(
+  db: Database,
+  req: Request,
+  agentId: string,
+  organisationId: string,
+): Promise<MembershipFacts | undefined> {
+  const loaded = membershipLoadedWith(req);
+  if (loaded?.agentId === agentId && loaded.organisationId === organisationId) return loaded;
+  const [row] = await db
+    .select({ roles: memberships.roles, territoryId: organisations.territoryId, agentActive: agents.active })
+    .from(memberships)
+    .innerJoin(agents, eq(agents.id, memberships.agentId))
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(and(eq(memberships.agentId, agentId), eq(memberships.organisationId, organisationId)));
+  return row;
 }
 
 /** An organisation reaches a case it is the entry point or the référent of. */
