@@ -449,7 +449,7 @@ describe('operations', () => {
     expect(lines.some((line) => line.includes(String(problem.requestId)) && line.includes('"level":50'))).toBe(true);
   });
 
-  it('when requests are logged, then lines carry the request id and never a name or a body', async () => {
+  it('when requests are logged, then lines carry the request id and the agent, and never a name or a body', async () => {
     const lines: string[] = [];
     const logger = createLogger({ name: 'desk-test', level: 'debug' }, { write: (line: string) => lines.push(line) });
     const app = createApp({ db: database.db, logger, sessionSecret });
@@ -458,6 +458,8 @@ describe('operations', () => {
     await client.post('/api/v1/persons/search').send({ familyName: 'Zéphirine' }).expect(200);
     const log = lines.join('');
     expect(log).toContain(String(created.headers['x-request-id']));
+    const searchLine = lines.map((line) => JSON.parse(line)).find((line) => line.req?.path === '/api/v1/persons/search');
+    expect(searchLine).toMatchObject({ req: { method: 'POST' }, res: { statusCode: 200 }, agentId: world.agentId });
     expect(log).not.toMatch(/Z[ée]phirine|Ondine|correct horse|parcours\.sid/i);
   });
 });
