@@ -8,6 +8,7 @@ import {
   receptionChannels,
   referralPurposes,
   referrals,
+  systemActor,
   type Transaction,
   territories,
   withActor,
@@ -705,13 +706,15 @@ export async function listDueTimers(
   now: Date,
   limit = 100,
 ): Promise<Array<{ timerRowId: string; armedRevision: number }>> {
-  const rows = await db
-    .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision })
-    .from(caseTimers)
-    .where(and(eq(caseTimers.status, 'armed'), lte(caseTimers.dueAt, now)))
-    .orderBy(caseTimers.dueAt)
-    .limit(limit);
-  return rows;
+  // Timers are under row-level security: every case's timers are the system's to fire.
+  return withActor(db, systemActor, (tx) =>
+    tx
+      .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision })
+      .from(caseTimers)
+      .where(and(eq(caseTimers.status, 'armed'), lte(caseTimers.dueAt, now)))
+      .orderBy(caseTimers.dueAt)
+      .limit(limit),
+  );
 }
 
 export const assignReferentInputSchema = z.object({
@@ -784,11 +787,11 @@ export async function assignReferent(db: Database, input: AssignReferentInput, c
 }
 
 export async function getCaseView(db: Database, caseId: string): Promise<CaseView | null> {
-  const [row] = await db.select().from(cases).where(eq(cases.id, caseId));
+  const [row] = await withActor(db, systemActor, (tx) => tx.select().from(cases).where(eq(cases.id, caseId)));
   return row ? caseViewOf(row) : null;
 }
 
 export async function getReferralView(db: Database, referralId: string): Promise<ReferralView | null> {
-  const [row] = await db.select().from(referrals).where(eq(referrals.id, referralId));
+  const [row] = await withActor(db, systemActor, (tx) => tx.select().from(referrals).where(eq(referrals.id, referralId)));
   return row ? referralViewOf(row) : null;
 }

@@ -1,4 +1,4 @@
-import { caseTimers, type Database } from '@parcours/db';
+import { caseTimers, type Database, systemActor, withActor } from '@parcours/db';
 import { type EngineClock, fireTimer, listDueTimers } from '@parcours/engine';
 import type { Logger } from '@parcours/observability';
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
@@ -43,18 +43,21 @@ export async function sweepTimers(deps: TimerSweepDeps): Promise<{ fired: number
   }
 
   const now = clock.now();
-  const upcoming = await db
-    .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision, dueAt: caseTimers.dueAt })
-    .from(caseTimers)
-    .where(
-      and(
-        eq(caseTimers.status, 'armed'),
-        gt(caseTimers.dueAt, now),
-        lte(caseTimers.dueAt, new Date(now.getTime() + deps.lookAheadMs)),
-      ),
-    )
-    .orderBy(asc(caseTimers.dueAt))
-    .limit(1000);
+  // Timers are under row-level security: the sweep reads them as the system.
+  const upcoming = await withActor(db, systemActor, (tx) =>
+    tx
+      .select({ timerRowId: caseTimers.id, armedRevision: caseTimers.armedRevision, dueAt: caseTimers.dueAt })
+      .from(caseTimers)
+      .where(
+        and(
+          eq(caseTimers.status, 'armed'),
+          gt(caseTimers.dueAt, now),
+          lte(caseTimers.dueAt, new Date(now.getTime() + deps.lookAheadMs)),
+        ),
+      )
+      .orderBy(asc(caseTimers.dueAt))
+      .limit(1000),
+  );
   for (const { dueAt, ...timer } of upcoming) {
     await deps.jobs.enqueue('timer.deliver', timer, {
       jobId: timerDeliveryJobId(timer),

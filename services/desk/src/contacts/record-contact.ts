@@ -3,7 +3,7 @@ import { and, count, eq, gte, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
-import { actorOf, reachablePersons } from '../policy/access-policy.ts';
+import { type ActingAgent, actorOf, reachablePersons } from '../policy/access-policy.ts';
 import type { RecordContactInput } from './contact.schemas.ts';
 
 /**
@@ -88,11 +88,13 @@ export async function attachContactToCase(
   });
 }
 
-/** Contacts the organisation recorded since a given instant (the day's count on the pages). */
-export async function countContactsSince(db: Database, organisationId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(contacts)
-    .where(and(eq(contacts.organisationId, organisationId), gte(contacts.at, since)));
+/** Contacts the agent's organisation recorded since a given instant (the day's count on the pages). */
+export async function countContactsSince(db: Database, agent: ActingAgent, since: Date): Promise<number> {
+  const [row] = await withActor(db, actorOf(agent), (tx) =>
+    tx
+      .select({ n: count() })
+      .from(contacts)
+      .where(and(eq(contacts.organisationId, agent.organisationId), gte(contacts.at, since))),
+  );
   return row?.n ?? 0;
 }

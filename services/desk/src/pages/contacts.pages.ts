@@ -23,7 +23,7 @@ async function renderContact(
   agent: ActingAgent,
   form: { values: Record<string, string>; errors: FieldErrors; status?: number },
 ): Promise<void> {
-  const contactsToday = await countContactsSince(deps.db, agent.organisationId, parisStartOfDay(deps.clock.now()));
+  const contactsToday = await countContactsSince(deps.db, agent, parisStartOfDay(deps.clock.now()));
   await renderPage(
     deps,
     req,

@@ -1,4 +1,4 @@
-import { type OrientationChoiceReason, orientationChoiceReasons, referrals } from '@parcours/db';
+import { type OrientationChoiceReason, orientationChoiceReasons, referrals, withActor } from '@parcours/db';
 import { orientationChoiceReasonLabels } from '@parcours/orientation';
 import { inArray } from 'drizzle-orm';
 import type { Request, Response, Router } from 'express';
@@ -11,6 +11,7 @@ import { chooseOrientation } from '../orientation/choose-orientation.ts';
 import { getOrientationSuggestions } from '../orientation/get-orientation-suggestions.ts';
 import { listOrientationChoices } from '../orientation/list-orientation-choices.ts';
 import type { OrientationSuggestions } from '../orientation/orientation.schemas.ts';
+import { actorOf } from '../policy/access-policy.ts';
 import { type DirectoryQuery, directoryFiltersOf, directoryQueryOf, searchDirectoryPage } from './directory.pages.ts';
 import { stateLabel } from './labels.ts';
 import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
@@ -58,10 +59,12 @@ async function choicesOf(deps: PagesDependencies, directories: DirectoryCache, c
   const states =
     referralIds.length === 0
       ? []
-      : await deps.db
-          .select({ id: referrals.id, status: referrals.status, closedAt: referrals.closedAt })
-          .from(referrals)
-          .where(inArray(referrals.id, referralIds));
+      : await withActor(deps.db, actorOf(call.agent), (tx) =>
+          tx
+            .select({ id: referrals.id, status: referrals.status, closedAt: referrals.closedAt })
+            .from(referrals)
+            .where(inArray(referrals.id, referralIds)),
+        );
   const stateOf = new Map(states.map((row) => [row.id, row]));
   const items = list.items.map((item) => {
     const referral = item.referralId ? stateOf.get(item.referralId) : undefined;

@@ -77,7 +77,7 @@ export function mountWorkPages(router: Router, deps: PagesDependencies): void {
         .innerJoin(agents, eq(agents.id, memberships.agentId))
         .where(and(eq(memberships.organisationId, agent.organisationId), sql`'referent' = any(${memberships.roles})`))
         .orderBy(asc(agents.displayName)),
-      countContactsSince(deps.db, agent.organisationId, parisStartOfDay(now)),
+      countContactsSince(deps.db, agent, parisStartOfDay(now)),
     ]);
     const organisationName = new Map(territoryOrganisations.map((organisation) => [organisation.id, organisation.name]));
     const groups = journeyStages

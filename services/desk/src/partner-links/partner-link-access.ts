@@ -20,6 +20,15 @@ export class PartnerLinkRefused extends AppError {
 }
 
 /**
+ * Who reads through a token, before any query: the link id comes from the token's verified signature, so
+ * the row-level security policies (which let a link reach its own referral's case only) can rely on it.
+ * A forged token acts as a link with no id and reaches nothing.
+ */
+export function partnerLinkActorOfToken(secret: string, token: string): Actor {
+  return { kind: 'partner_link', id: verifyPartnerLinkToken(secret, token)?.linkId ?? null, organisationId: null };
+}
+
+/**
  * The link a token names, if the token is genuine, known, unexpired, unused, not revoked and its
  * referral still active; else a refusal. With `lock`, the row is locked (the answer's transaction), so two
  * answers through one link cannot both pass.

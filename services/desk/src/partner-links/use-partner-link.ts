@@ -7,7 +7,7 @@ import { applyPartnerAnswer } from '../referrals/answer-referral.ts';
 import { readReferralAsPartner } from '../referrals/partner-access.ts';
 import type { PartnerReferral } from '../referrals/referral.schemas.ts';
 import type { PartnerLinkAnswerBody } from './partner-link.schemas.ts';
-import { PartnerLinkRefused, resolvePartnerLink } from './partner-link-access.ts';
+import { PartnerLinkRefused, partnerLinkActorOfToken, resolvePartnerLink } from './partner-link-access.ts';
 
 export interface LinkCall {
   secret: string;
@@ -36,7 +36,7 @@ async function auditLinkRefusal(db: Database, error: unknown, action: string, ca
 export async function getReferralByPartnerLink(db: Database, token: string, call: LinkCall): Promise<PartnerReferral> {
   const now = call.clock.now();
   try {
-    return await withActor(db, { kind: 'partner_link', id: null, organisationId: null }, async (tx) => {
+    return await withActor(db, partnerLinkActorOfToken(call.secret, token), async (tx) => {
       const { link, actor } = await resolvePartnerLink(tx, call.secret, token, now, { lock: false });
       const read = await readReferralAsPartner(
         tx,
@@ -73,7 +73,7 @@ export async function answerByPartnerLink(db: Database, body: PartnerLinkAnswerB
   // Resolved once outside to know the referral and the actor; again under lock inside the step.
   let resolved: Awaited<ReturnType<typeof resolvePartnerLink>>;
   try {
-    resolved = await withActor(db, { kind: 'partner_link', id: null, organisationId: null }, (tx) =>
+    resolved = await withActor(db, partnerLinkActorOfToken(call.secret, body.token), (tx) =>
       resolvePartnerLink(tx, call.secret, body.token, now, { lock: false }),
     );
   } catch (error) {

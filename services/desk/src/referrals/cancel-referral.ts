@@ -1,4 +1,4 @@
-import { type Database, partnerLinks, referrals } from '@parcours/db';
+import { type Database, partnerLinks, referrals, withActor } from '@parcours/db';
 import { EngineError, sendReferralEvent } from '@parcours/engine';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DeskCall } from '../desk-call.ts';
@@ -35,7 +35,11 @@ export async function cancelReferral(db: Database, referralId: string, expectedR
       await auditRefusal(db, call, 'referral.cancel', [referralId]);
     throw error;
   }
-  const [row] = await db.select().from(referrals).where(eq(referrals.id, referralId));
-  if (!row) throw new AppError('not_found', 'Cette orientation est introuvable.');
-  return referralViewWithTimes(db, row, 'sender');
+  // Read back as the sender: outside an actor transaction row-level security shows nothing.
+  const view = await withActor(db, actorOf(call.agent), async (tx) => {
+    const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId));
+    return row ? referralViewWithTimes(tx, row, 'sender') : null;
+  });
+  if (!view) throw new AppError('not_found', 'Cette orientation est introuvable.');
+  return view;
 }

@@ -80,7 +80,11 @@ export async function sendReferral(db: Database, referralId: string, body: SendR
       await auditRefusal(db, call, 'referral.send', [referralId]);
     throw error;
   }
-  const [row] = await db.select().from(referrals).where(eq(referrals.id, referralId));
-  if (!row) throw new AppError('not_found', 'Cette orientation est introuvable.');
-  return { ...(await referralViewWithTimes(db, row, 'sender')), consentId };
+  // Read back as the sender: outside an actor transaction row-level security shows nothing.
+  const view = await withActor(db, actor, async (tx) => {
+    const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId));
+    return row ? referralViewWithTimes(tx, row, 'sender') : null;
+  });
+  if (!view) throw new AppError('not_found', 'Cette orientation est introuvable.');
+  return { ...view, consentId };
 }

@@ -1,4 +1,4 @@
-import { caseEvents, consents, type Database } from '@parcours/db';
+import { caseEvents, consents, type Database, systemActor, withActor } from '@parcours/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { type AgentMailDeps, sendAgentMail } from '../mail/agent-mail.ts';
 import {
@@ -17,16 +17,19 @@ export interface MailJobDeps extends AgentMailDeps {
 
 /** When the transition that wrote the effect happened: the case event at that revision. */
 async function occurredAt(db: Database, effect: { caseId: string; referralId: string | null; revision: number }, fallback: Date) {
-  const [event] = await db
-    .select({ at: caseEvents.at })
-    .from(caseEvents)
-    .where(
-      and(
-        eq(caseEvents.caseId, effect.caseId),
-        effect.referralId ? eq(caseEvents.referralId, effect.referralId) : isNull(caseEvents.referralId),
-        eq(caseEvents.revision, effect.revision),
+  // The event log is under row-level security: the worker reads it as the system.
+  const [event] = await withActor(db, systemActor, (tx) =>
+    tx
+      .select({ at: caseEvents.at })
+      .from(caseEvents)
+      .where(
+        and(
+          eq(caseEvents.caseId, effect.caseId),
+          effect.referralId ? eq(caseEvents.referralId, effect.referralId) : isNull(caseEvents.referralId),
+          eq(caseEvents.revision, effect.revision),
+        ),
       ),
-    );
+  );
   return event?.at ?? fallback;
 }
 
@@ -101,10 +104,12 @@ export function createMailJobHandlers(
       });
     },
     'consent.withdrawn': async (payload, job) => {
-      const [consent] = await deps.db
-        .select({ caseId: consents.caseId, recipients: consents.recipientOrganisationIds })
-        .from(consents)
-        .where(eq(consents.id, payload.consentId));
+      const [consent] = await withActor(deps.db, systemActor, (tx) =>
+        tx
+          .select({ caseId: consents.caseId, recipients: consents.recipientOrganisationIds })
+          .from(consents)
+          .where(eq(consents.id, payload.consentId)),
+      );
       if (!consent) return;
       await sendAgentMail(deps, {
         causeId: job.id,

@@ -1,4 +1,14 @@
-import { agents, cases, type Database, type MembershipRole, memberships, organisations, referrals } from '@parcours/db';
+import {
+  agents,
+  cases,
+  type Database,
+  type MembershipRole,
+  memberships,
+  organisations,
+  referrals,
+  systemActor,
+  withActor,
+} from '@parcours/db';
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { type MailRecipient, recipientKey } from './agent-mail.ts';
 
@@ -30,10 +40,13 @@ export async function activeAgent(db: Database, agentId: string): Promise<MailRe
 
 /** Who follows a case: its référent agent, or failing one, the référent organisation's referents and supervisors. */
 export async function caseFollowers(db: Database, caseId: string): Promise<MailRecipient[]> {
-  const [row] = await db
-    .select({ referentAgentId: cases.referentAgentId, referentOrganisationId: cases.referentOrganisationId })
-    .from(cases)
-    .where(eq(cases.id, caseId));
+  // Cases and referrals are under row-level security: the worker reads them as the system.
+  const [row] = await withActor(db, systemActor, (tx) =>
+    tx
+      .select({ referentAgentId: cases.referentAgentId, referentOrganisationId: cases.referentOrganisationId })
+      .from(cases)
+      .where(eq(cases.id, caseId)),
+  );
   if (!row) return [];
   const referent = row.referentAgentId ? await activeAgent(db, row.referentAgentId) : [];
   return referent.length > 0 ? referent : agentsWithRole(db, row.referentOrganisationId, ['referent', 'supervisor']);
@@ -41,10 +54,9 @@ export async function caseFollowers(db: Database, caseId: string): Promise<MailR
 
 /** The partner agents of the organisation a referral was sent to. */
 export async function referralRecipientPartners(db: Database, referralId: string): Promise<MailRecipient[]> {
-  const [row] = await db
-    .select({ organisationId: referrals.toOrganisationId })
-    .from(referrals)
-    .where(eq(referrals.id, referralId));
+  const [row] = await withActor(db, systemActor, (tx) =>
+    tx.select({ organisationId: referrals.toOrganisationId }).from(referrals).where(eq(referrals.id, referralId)),
+  );
   return row ? agentsWithRole(db, row.organisationId, ['partner']) : [];
 }
 
@@ -72,9 +84,8 @@ export async function consentRecipients(db: Database, organisationIds: readonly 
 
 /** The supervisors of the organisation that sent a referral. */
 export async function referralSenderSupervisors(db: Database, referralId: string): Promise<MailRecipient[]> {
-  const [row] = await db
-    .select({ organisationId: referrals.fromOrganisationId })
-    .from(referrals)
-    .where(eq(referrals.id, referralId));
+  const [row] = await withActor(db, systemActor, (tx) =>
+    tx.select({ organisationId: referrals.fromOrganisationId }).from(referrals).where(eq(referrals.id, referralId)),
+  );
   return row ? agentsWithRole(db, row.organisationId, ['supervisor']) : [];
 }
