@@ -146,7 +146,8 @@ describe('journey model through the desk API', () => {
     agent = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
     partner = { kind: 'agent', id: fixture.partnerAgentId, organisationId: fixture.partnerOrganisationId };
     app = createApp({
-      db: database.db,
+      // As in production: a non-owner role under row-level security.
+      db: (await database.connectAsService()).db,
       logger: createLogger({ name: 'desk-model' }),
       sessionSecret: 'model-based test secret, long enough',
       clock,

@@ -21,7 +21,8 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
 
   const startWorker = async () => {
     worker = createWorker({
-      db: database.db,
+      // As in production: a non-owner role under row-level security.
+      db: (await database.connectAsService()).db,
       logger: createLogger({ name: 'worker-test' }),
       redisUrl: null,
       mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },

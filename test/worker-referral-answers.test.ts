@@ -104,7 +104,8 @@ describe('referral answers and consent withdrawals through the worker (in-proces
       .values({ jobName: 'consent.withdrawn', payload: { consentId: consent?.id, endedAt: clock.now().toISOString() } });
 
     worker = createWorker({
-      db: database.db,
+      // As in production: a non-owner role under row-level security.
+      db: (await database.connectAsService()).db,
       logger: createLogger({ name: 'worker-test' }),
       redisUrl: null,
       mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },

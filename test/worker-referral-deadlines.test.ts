@@ -120,7 +120,8 @@ describe.each(runners)('referral deadlines through the worker on the $name runne
     };
 
     worker = createWorker({
-      db: database.db,
+      // As in production: a non-owner role under row-level security.
+      db: (await database.connectAsService()).db,
       logger: createLogger({ name: 'worker-test' }),
       redisUrl,
       mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },

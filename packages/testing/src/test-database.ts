@@ -8,7 +8,18 @@ import { withDatabaseName } from './services.ts';
 export interface TestDatabase extends DatabaseHandle {
   /** postgres:// URL of this test database, for code that opens its own connections. Null on PGlite. */
   readonly url: string | null;
+  /**
+   * The same database as the services see it in production: connected as `parcours_service`, a login
+   * role that neither owns the tables nor is a superuser, holding only `parcours_app`'s grants. Outside
+   * an actor transaction it reads no person data, so code that forgets `withActor` fails here. On PGlite
+   * (one superuser connection) it is this handle: `withActor` switches role there all the same. Opened
+   * once per test database; closed with it.
+   */
+  connectAsService(): Promise<DatabaseHandle>;
 }
+
+/** The non-owner login role tests connect as; cluster-wide like every role, created once. */
+export const serviceRole = 'parcours_service';
 
 export interface CreateTestDatabaseOptions {
   /** Force a backend; by default the one the run found (PostgreSQL, or PGlite as a fallback). */
@@ -31,7 +42,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   if (backend === 'pglite') {
     const handle = await openDatabase({ dataDir: 'memory://' });
     await handle.migrate();
-    return { ...handle, url: null };
+    return { ...handle, url: null, connectAsService: async () => ({ ...handle, close: async () => {} }) };
   }
   if (target.backend !== 'postgres' || !target.serverUrl || !target.templateName) {
     throw new Error(`PostgreSQL is not available for this run: ${target.fallbackReason}`);
@@ -45,10 +56,24 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   }
   const url = withDatabaseName(target.serverUrl, name);
   const handle = await openDatabase({ url, maxConnections: options.maxConnections ?? 10 });
+  // One service connection per test database, opened on first use.
+  let service: Promise<DatabaseHandle> | undefined;
+  const openService = async () => {
+    await ensureServiceRole(target.serverUrl as string);
+    const serviceUrl = new URL(url);
+    serviceUrl.username = serviceRole;
+    serviceUrl.password = '';
+    return openDatabase({ url: serviceUrl.toString(), maxConnections: options.maxConnections ?? 10 });
+  };
   return {
     ...handle,
     url,
+    connectAsService: () => {
+      service ??= openService();
+      return service;
+    },
     close: async () => {
+      if (service) await (await service).close();
       await handle.close();
       const dropper = postgres(target.serverUrl as string, { max: 1, onnotice: () => {} });
       try {
@@ -58,6 +83,18 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       }
     },
   };
+}
+
+/** Creates the service login role if this cluster lacks it (test files race: a duplicate is fine). */
+async function ensureServiceRole(serverUrl: string): Promise<void> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`do $$ begin
+      create role ${serviceRole} login nosuperuser nocreatedb nocreaterole inherit in role parcours_app;
+    exception when duplicate_object or unique_violation then null; end $$`);
+  } finally {
+    await admin.end({ timeout: 2 });
+  }
 }
 
 /** The database this run found: PostgreSQL, or PGlite with the reason it fell back. */

@@ -12,7 +12,7 @@ let app: Express;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  ({ app } = createTestApp(database.db));
+  ({ app } = createTestApp((await database.connectAsService()).db));
 });
 afterAll(async () => {
   await database?.close();

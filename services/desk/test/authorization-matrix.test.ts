@@ -57,7 +57,10 @@ const sharing = {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const world = await createTerritoryWorld(database.db);
+  // The app connects as the services do in production (a non-owner role under row-level security), so the
+  // matrix also proves that no operation reads person data outside an actor transaction.
+  const service = await database.connectAsService();
+  const world = await createTerritoryWorld(database.db, service.db);
   app = world.app;
   clock = world.clock;
   const outsider = await createFixtureTerritory(database.db);

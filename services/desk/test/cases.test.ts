@@ -17,7 +17,7 @@ let partner: TestAgent;
 beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
-  const { app } = createTestApp(database.db);
+  const { app } = createTestApp((await database.connectAsService()).db);
   [reception, foreign, partner] = await Promise.all([
     logIn(app, world.agentEmail),
     logIn(app, world.foreignEmail),
@@ -240,7 +240,7 @@ describe('opening and reading a case', () => {
 describe('listing cases', () => {
   it('when listing, then the organisation sees its cases as entry or référent, filtered and paginated, and the list is audited', async () => {
     const localWorld = await createDeskWorld(database.db);
-    const { app, clock } = createTestApp(database.db);
+    const { app, clock } = createTestApp((await database.connectAsService()).db);
     const aMinuteLater = () => clock.set(new Date(clock.now().getTime() + 60_000));
     const agent = await logIn(app, localWorld.agentEmail);
     const caf = await logIn(app, localWorld.twoOrganisationsEmail);
@@ -428,7 +428,7 @@ describe('timeline', () => {
 
 describe('operations', () => {
   it('when the database answers, then /health is ok', async () => {
-    const { app } = createTestApp(database.db);
+    const { app } = createTestApp((await database.connectAsService()).db);
     await request(app).get('/health').expect(200, { status: 'ok' });
   });
 

@@ -25,7 +25,7 @@ let world: Awaited<ReturnType<typeof createTerritoryWorld>>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  world = await createTerritoryWorld(database.db);
+  world = await createTerritoryWorld(database.db, (await database.connectAsService()).db);
   [reception, foreign, partner, admin] = await Promise.all([
     logInAs(world.app, emails.reception),
     logInAs(world.app, emails.foreign),

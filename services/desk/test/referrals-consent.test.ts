@@ -34,7 +34,9 @@ let healthPartner: TestAgent;
 beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
-  ({ app, clock } = createTestApp(database.db, { partnerLinkSecret: 'a partner link secret that is long enough!' }));
+  ({ app, clock } = createTestApp((await database.connectAsService()).db, {
+    partnerLinkSecret: 'a partner link secret that is long enough!',
+  }));
   // A CAF agent holding the health permission besides the partner role.
   const [nurse] = await database.db
     .insert(agents)

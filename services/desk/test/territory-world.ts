@@ -13,7 +13,11 @@ import { createTestApp } from './harness.ts';
  * The demo territory (Hautes-Alpes) with its directory, as the embedded launcher seeds it, plus a
  * supervisor-only agent of the France Services (to check what a role without health access sees).
  */
-export async function createTerritoryWorld(db: Database) {
+/**
+ * The demo territory and its directory, seeded through `db` (the owner); the app runs on `appDb` when given
+ * (the non-owner service connection, as in production), else on `db`.
+ */
+export async function createTerritoryWorld(db: Database, appDb: Database = db) {
   const seed = await seedDemoTerritory(db, { now: new Date('2026-03-01T09:00:00Z') });
   const report = await importDirectory(db, demoDirectory, {
     territoryId: demoTerritoryId,
@@ -33,7 +37,7 @@ export async function createTerritoryWorld(db: Database) {
   await db
     .insert(memberships)
     .values({ agentId: supervisor?.id as string, organisationId: entryOrganisationId, roles: ['supervisor'] });
-  const { app, clock } = createTestApp(db);
+  const { app, clock } = createTestApp(appDb);
   return { app, clock, organisationIds: seed.organisationIds, entryOrganisationId };
 }
 

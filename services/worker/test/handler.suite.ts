@@ -66,7 +66,8 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
 
   async function startWorker(): Promise<ParcoursWorker> {
     const worker = createWorker({
-      db: database.db,
+      // As in production: a non-owner role under row-level security.
+      db: (await database.connectAsService()).db,
       logger,
       redisUrl,
       mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },

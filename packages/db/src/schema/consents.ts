@@ -119,6 +119,8 @@ export const partnerLinks = pgTable(
     organisationId: uuid('organisation_id')
       .notNull()
       .references(() => organisations.id),
+    /** The referral's case, filled by a trigger: row-level security reads it without querying referrals. */
+    caseId: uuid('case_id').references(() => cases.id),
     tokenSha256: text('token_sha256').notNull(),
     issuedByAgentId: uuid('issued_by_agent_id')
       .notNull()

@@ -192,6 +192,29 @@ export const caseMembers = pgTable(
 );
 
 /**
+ * Which organisations a case is shared with: the entry point, every référent it has had, and both ends of
+ * every referral. Read by the row-level security policies (one indexed lookup instead of policies that
+ * would query each other); written only by triggers on `cases` and `referrals`, never by application code.
+ * Rows are never removed while the case exists: access that the application no longer grants (a former
+ * référent) is refused by the application's policy, the database only bounds it.
+ */
+export const caseAccess = pgTable(
+  'case_access',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.organisationId] }),
+    index('case_access_organisation_idx').on(t.organisationId, t.caseId),
+  ],
+);
+
+/**
  * A referral is a case's request to a partner, with its own machine and revision. Its data categories
  * are the only ones the partner may ever see of the case.
  */

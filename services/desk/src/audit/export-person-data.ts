@@ -14,7 +14,7 @@ import {
 } from '@parcours/db';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
-import { actorOf, reachablePersons } from '../policy/access-policy.ts';
+import { auditActorOf, reachablePersons } from '../policy/access-policy.ts';
 import type { PersonExport } from './audit.schemas.ts';
 import { personInTerritory } from './audit-scope.ts';
 import { recordAudit } from './record-audit.ts';
@@ -31,7 +31,7 @@ const disclosureLimit = 10_000;
  */
 export async function exportPersonData(db: Database, personId: string, call: DeskCall): Promise<PersonExport | null> {
   const now = call.clock.now();
-  return withActor(db, actorOf(call.agent), async (tx) => {
+  return withActor(db, auditActorOf(call.agent), async (tx) => {
     const scope = call.agent.roles.includes('auditor')
       ? personInTerritory(call.agent, personId)
       : sql`exists (select 1 from ${persons} where ${persons.id} = ${personId} and ${reachablePersons(call.agent)})`;

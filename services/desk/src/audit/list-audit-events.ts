@@ -1,7 +1,7 @@
 import { auditEvents, type Database, withActor } from '@parcours/db';
 import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
-import { actorOf } from '../policy/access-policy.ts';
+import { auditActorOf } from '../policy/access-policy.ts';
 import type { AuditEvent, AuditEventList, ListAuditEventsQuery } from './audit.schemas.ts';
 import { auditRowsInScope } from './audit-scope.ts';
 import { recordAudit } from './record-audit.ts';
@@ -39,7 +39,7 @@ export async function listAuditEvents(db: Database, query: ListAuditEventsQuery,
   if (query.outcome) conditions.push(eq(auditEvents.outcome, query.outcome));
   if (query.from) conditions.push(gte(auditEvents.at, new Date(query.from)));
   if (query.to) conditions.push(lt(auditEvents.at, new Date(query.to)));
-  return withActor(db, actorOf(call.agent), async (tx) => {
+  return withActor(db, auditActorOf(call.agent), async (tx) => {
     const rows = await tx
       .select()
       .from(auditEvents)

@@ -1,7 +1,7 @@
 import { auditEvents, type Database, organisations, rowsOf, type Transaction, withActor } from '@parcours/db';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
-import { actorOf } from '../policy/access-policy.ts';
+import { auditActorOf } from '../policy/access-policy.ts';
 import type { PersonAccess, PersonAccessLog } from './audit.schemas.ts';
 import { accessKindOf, idsOfPersonFile, personInTerritory, showsPersonData } from './audit-scope.ts';
 import { recordAudit } from './record-audit.ts';
@@ -40,7 +40,7 @@ export async function readPersonAccesses(tx: Transaction, personId: string, limi
  * part of its own answer).
  */
 export async function whoSawPerson(db: Database, personId: string, call: DeskCall): Promise<PersonAccessLog | null> {
-  return withActor(db, actorOf(call.agent), async (tx) => {
+  return withActor(db, auditActorOf(call.agent), async (tx) => {
     const [known] = rowsOf<{ known: boolean }>(await tx.execute(sql`select ${personInTerritory(call.agent, personId)} as known`));
     if (!known?.known) {
       await recordAudit(

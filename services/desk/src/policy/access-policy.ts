@@ -186,6 +186,18 @@ export function actorOf(agent: ActingAgent): Actor {
 }
 
 /**
+ * The actor of audit work (the audit log, "who saw this file", the person's data export) for a caller
+ * holding an audit role: the row-level security policies then admit the cases and persons of the caller's
+ * territory, which these reads span by design. Anyone else acts as `actorOf`.
+ */
+export function auditActorOf(agent: ActingAgent): Actor {
+  const spansTerritory = agent.roles.some((role) => rolesSpanningTerritoryInAudit.includes(role));
+  return spansTerritory ? { ...actorOf(agent), territoryScope: agent.territoryId } : actorOf(agent);
+}
+
+const rolesSpanningTerritoryInAudit: readonly MembershipRole[] = ['auditor', 'supervisor'];
+
+/**
  * Resolves who calls a route, or refuses: 401 without a session, 403 without an acting organisation
  * (or when the membership was revoked since, or the agent deactivated), 403 when no role holds the
  * permission (audited). The membership is read on every request, so a revoked role stops working at

@@ -23,7 +23,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  world = await createTerritoryWorld(database.db);
+  world = await createTerritoryWorld(database.db, (await database.connectAsService()).db);
   [served, browser] = await Promise.all([serve(world.app), launchChromium()]);
 });
 afterAll(async () => {

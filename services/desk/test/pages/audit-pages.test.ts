@@ -29,7 +29,7 @@ async function addAgent(organisationId: string, roles: MembershipRole[]) {
 beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
-  ({ app } = createTestApp(database.db));
+  ({ app } = createTestApp((await database.connectAsService()).db));
   const added = await addAgent(world.entryOrganisationId, ['auditor']);
   auditorId = added.id;
   [reception, auditor] = await Promise.all([logIn(app, world.agentEmail), logIn(app, added.email)]);

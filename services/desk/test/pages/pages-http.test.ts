@@ -14,7 +14,7 @@ let app: Express;
 beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
-  ({ app } = createTestApp(database.db));
+  ({ app } = createTestApp((await database.connectAsService()).db));
 });
 afterAll(async () => {
   await database?.close();

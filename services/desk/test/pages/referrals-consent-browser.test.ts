@@ -25,7 +25,7 @@ let referralId = '';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  world = await createTerritoryWorld(database.db);
+  world = await createTerritoryWorld(database.db, (await database.connectAsService()).db);
   [served, browser] = await Promise.all([serve(world.app), launchChromium()]);
   // The case, its completed assessment step and the choice of the CAF go through the API: their pages have
   // their own browser test. The choice creates the draft referral these pages send.

@@ -12,7 +12,7 @@ let world: Awaited<ReturnType<typeof createTerritoryWorld>>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  world = await createTerritoryWorld(database.db);
+  world = await createTerritoryWorld(database.db, (await database.connectAsService()).db);
 });
 afterAll(async () => {
   await database?.close();
