@@ -2,7 +2,8 @@
  * Transitions benchmark (issue: desk API). 32 authenticated clients, in a separate process, drive their
  * own cases through the journey over HTTP on PostgreSQL; in the same run, the ceiling is the engine's own
  * work for one event (lock, update, event, timers, outbox, audit) driven directly against the same
- * database with the same concurrency. Writes bench/results/transitions.json.
+ * database with the same concurrency. Then the engine's ceiling with and without the row-level security
+ * policies, alternating. Writes bench/results/transitions.json.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,11 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { personIdentities, persons } from '@parcours/db';
+import { personIdentities, persons, rowsOf } from '@parcours/db';
 import { demoTerritoryId, seedDemoTerritory } from '@parcours/demo-territory';
 import { createApp } from '@parcours/desk';
 import { openCase, sendCaseEvent } from '@parcours/engine';
 import { createLogger } from '@parcours/observability';
+import { sql } from 'drizzle-orm';
 import { createBenchDatabase, percentile, round } from './bench-database.ts';
 
 const clients = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -74,34 +76,66 @@ try {
     where: (agents, { eq }) => eq(agents.email, 'accueil.laragne@demo.parcours.test'),
   });
   const actor = { kind: 'agent' as const, id: agent?.id as string, organisationId: entryOrganisationId };
-  let ceilingTransitions = 0;
-  const ceilingStart = Date.now();
-  const ceilingUntil = ceilingStart + durationSeconds * 1000;
-  await Promise.all(
-    personIds.map(async (personId) => {
-      let view = await openCase(
-        database.db,
-        {
-          territoryId: demoTerritoryId,
-          entryOrganisationId,
-          channel: 'physical',
-          expressedRequest: 'Plafond',
-          members: [{ personId, role: 'primary' }],
-        },
-        { actor },
+  /** Transitions per second of the engine alone for `seconds`, each client on a case of its own. */
+  const ceilingFor = async (seconds: number) => {
+    let transitions = 0;
+    const start = Date.now();
+    const until = start + seconds * 1000;
+    await Promise.all(
+      personIds.map(async (personId) => {
+        let view = await openCase(
+          database.db,
+          {
+            territoryId: demoTerritoryId,
+            entryOrganisationId,
+            channel: 'physical',
+            expressedRequest: 'Plafond',
+            members: [{ personId, role: 'primary' }],
+          },
+          { actor },
+        );
+        const events = [{ type: 'SUSPEND', reason: 'person_request' }, { type: 'RESUME' }];
+        let next: Record<string, unknown> = { type: 'START_ASSESSMENT' };
+        let step = 0;
+        while (Date.now() < until) {
+          view = await sendCaseEvent(database.db, { caseId: view.id, event: next, expectedRevision: view.revision }, { actor });
+          transitions += 1;
+          next = events[step % 2] as Record<string, unknown>;
+          step += 1;
+        }
+      }),
+    );
+    return transitions / ((Date.now() - start) / 1000);
+  };
+  const ceilingPerSecond = await ceilingFor(durationSeconds);
+
+  // --- What row-level security costs the engine (issue 8): the same ceiling with the policies switched
+  // off on this throwaway database, in alternating halves so that both see the same machine. ---
+  const protectedTables = rowsOf<{ name: string }>(
+    await database.db.execute(sql`select relname as name from pg_class where relrowsecurity and relkind = 'r'`),
+  ).map((row) => row.name);
+  const setRowLevelSecurity = async (enabled: boolean) => {
+    for (const table of protectedTables) {
+      await database.db.execute(
+        sql`alter table ${sql.identifier(table)} ${sql.raw(enabled ? 'enable' : 'disable')} row level security`,
       );
-      const events = [{ type: 'SUSPEND', reason: 'person_request' }, { type: 'RESUME' }];
-      let next: Record<string, unknown> = { type: 'START_ASSESSMENT' };
-      let step = 0;
-      while (Date.now() < ceilingUntil) {
-        view = await sendCaseEvent(database.db, { caseId: view.id, event: next, expectedRevision: view.revision }, { actor });
-        ceilingTransitions += 1;
-        next = events[step % 2] as Record<string, unknown>;
-        step += 1;
-      }
-    }),
-  );
-  const ceilingPerSecond = ceilingTransitions / ((Date.now() - ceilingStart) / 1000);
+    }
+  };
+  const halves = { withPolicies: [] as number[], withoutPolicies: [] as number[] };
+  for (let pass = 0; pass < 2; pass += 1) {
+    halves.withPolicies.push(await ceilingFor(durationSeconds / 4));
+    await setRowLevelSecurity(false);
+    halves.withoutPolicies.push(await ceilingFor(durationSeconds / 4));
+    await setRowLevelSecurity(true);
+  }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const rowLevelSecurity = {
+    tables: protectedTables.length,
+    ceilingWithPoliciesPerSecond: round(mean(halves.withPolicies), 1),
+    ceilingWithoutPoliciesPerSecond: round(mean(halves.withoutPolicies), 1),
+    ceilingRatio: round(mean(halves.withPolicies) / mean(halves.withoutPolicies), 3),
+    target: 'the policies cost the engine no more than 10 % (ratio ≥ 0.9)',
+  };
 
   const result = {
     benchmark: 'transitions',
@@ -118,6 +152,7 @@ try {
     ceilingPerSecond: round(ceilingPerSecond, 1),
     ratio: round(transitionsPerSecond / ceilingPerSecond, 3),
     targets: { ratio: 0.25, p99Ms: 100 },
+    rowLevelSecurity,
   };
   await mkdir(join(repositoryRoot, 'bench/results'), { recursive: true });
   await writeFile(join(repositoryRoot, 'bench/results/transitions.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -59,29 +59,6 @@ CREATE FUNCTION parcours_territory_scope() RETURNS text LANGUAGE sql STABLE AS $
   SELECT nullif(current_setting('parcours.territory_scope', true), '')
 $$;
 --> statement-breakpoint
-CREATE FUNCTION parcours_organisation_in_scope(organisation uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT parcours_actor_kind() = 'agent' AND parcours_territory_scope() IS NOT NULL
-     AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = organisation AND o.territory_id = parcours_territory_scope())
-$$;
---> statement-breakpoint
--- A case is visible to the system, to the organisations it is shared with (case_access), and to a partner
--- link issued for one of its referrals and not revoked; in audit work, to the territory's auditors. The application's policy narrows this further
--- (current référent, consented categories, link expiry on the application's clock).
-CREATE FUNCTION parcours_case_visible(target_case uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT CASE parcours_actor_kind()
-    WHEN 'system' THEN true
-    WHEN 'agent' THEN EXISTS (
-      SELECT 1 FROM case_access a WHERE a.case_id = target_case AND a.organisation_id = parcours_acting_organisation())
-      OR (parcours_territory_scope() IS NOT NULL AND EXISTS (
-        SELECT 1 FROM case_access a JOIN organisations o ON o.id = a.organisation_id
-        WHERE a.case_id = target_case AND o.territory_id = parcours_territory_scope()))
-    WHEN 'partner_link' THEN EXISTS (
-      SELECT 1 FROM partner_links l WHERE l.id = parcours_actor_id() AND l.case_id = target_case AND l.revoked_at IS NULL)
-    ELSE false
-  END
-$$;
---> statement-breakpoint
-
 -- The access index: the entry point and each référent when a case is written, both ends of each referral.
 -- SECURITY DEFINER because the application role may not write case_access itself.
 CREATE FUNCTION parcours_index_case_access() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
@@ -127,6 +104,51 @@ CREATE TRIGGER partner_links_case BEFORE INSERT OR UPDATE OF referral_id ON part
 UPDATE partner_links l SET case_id = r.case_id FROM referrals r WHERE r.id = l.referral_id AND l.case_id IS NULL;
 --> statement-breakpoint
 
+-- Who sees a case: the system; an agent of an organisation it is shared with (case_access) or, in audit
+-- work, of the territory in scope; a partner link issued for one of its referrals and not revoked. The
+-- application's policy narrows this further (current référent, consented categories, link expiry on the
+-- application's clock). PL/pgSQL on purpose: its queries are planned once per connection and cached, and
+-- a policy calling it adds nothing to planning; the same test written into each policy as subqueries, or as
+-- a SQL function (never inlined when it holds subqueries), was planned again with every statement, which
+-- halved the engine's throughput. It reads only tables without policies (no recursion).
+CREATE FUNCTION parcours_case_visible(target_case uuid) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  kind constant text := parcours_actor_kind();
+BEGIN
+  IF kind = 'system' THEN
+    RETURN true;
+  ELSIF kind = 'agent' THEN
+    RETURN EXISTS (SELECT 1 FROM case_access a
+                   WHERE a.case_id = target_case AND a.organisation_id = parcours_acting_organisation())
+        OR (parcours_territory_scope() IS NOT NULL AND EXISTS (
+              SELECT 1 FROM case_access a JOIN organisations o ON o.id = a.organisation_id
+              WHERE a.case_id = target_case AND o.territory_id = parcours_territory_scope()));
+  ELSIF kind = 'partner_link' THEN
+    RETURN EXISTS (SELECT 1 FROM partner_links l
+                   WHERE l.id = parcours_actor_id() AND l.case_id = target_case AND l.revoked_at IS NULL);
+  END IF;
+  RETURN false;
+END
+$$;
+--> statement-breakpoint
+-- Who sees a person: the system; an agent of the organisation that recorded them (or, in audit work, of one
+-- of the territory's organisations); whoever sees a case they are a member of (case_members is under the case
+-- policy, so that part follows it).
+CREATE FUNCTION parcours_person_visible(person uuid, recorded_by uuid) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  kind constant text := parcours_actor_kind();
+BEGIN
+  IF kind = 'system' THEN
+    RETURN true;
+  ELSIF kind = 'agent' AND (recorded_by = parcours_acting_organisation() OR (
+          parcours_territory_scope() IS NOT NULL AND EXISTS (
+            SELECT 1 FROM organisations o WHERE o.id = recorded_by AND o.territory_id = parcours_territory_scope()))) THEN
+    RETURN true;
+  END IF;
+  RETURN EXISTS (SELECT 1 FROM case_members m WHERE m.person_id = person);
+END
+$$;
+--> statement-breakpoint
 -- The policies. Cases also admit their own entry point and référent directly, so that the INSERT … RETURNING
 -- that opens a case passes before the access index row exists.
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
@@ -134,9 +156,8 @@ ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cases FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 CREATE POLICY cases_visible ON cases USING (
-  parcours_case_visible(id)
-  OR (parcours_actor_kind() = 'agent'
-      AND parcours_acting_organisation() IN (entry_organisation_id, referent_organisation_id))
+  (parcours_actor_kind() = 'agent' AND parcours_acting_organisation() IN (entry_organisation_id, referent_organisation_id))
+  OR parcours_case_visible(id)
 );
 --> statement-breakpoint
 DO $$
@@ -153,18 +174,11 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- A person: recorded by the acting organisation (or, in audit work, one of the territory's), or a member of a
--- case visible to the actor.
 ALTER TABLE persons ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE persons FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY persons_visible ON persons USING (
-  parcours_actor_kind() = 'system'
-  OR (parcours_actor_kind() = 'agent' AND created_by_organisation_id = parcours_acting_organisation())
-  OR parcours_organisation_in_scope(created_by_organisation_id)
-  OR EXISTS (SELECT 1 FROM case_members m WHERE m.person_id = persons.id)
-);
+CREATE POLICY persons_visible ON persons USING (parcours_person_visible(id, created_by_organisation_id));
 --> statement-breakpoint
 ALTER TABLE person_identities ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
@@ -195,5 +209,7 @@ ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
 CREATE POLICY contacts_visible ON contacts USING (
   parcours_actor_kind() = 'system'
   OR (parcours_actor_kind() = 'agent' AND organisation_id = parcours_acting_organisation())
-  OR parcours_organisation_in_scope(organisation_id)
+  OR (parcours_actor_kind() = 'agent' AND parcours_territory_scope() IS NOT NULL AND EXISTS (
+      SELECT 1 FROM organisations o
+      WHERE o.id = contacts.organisation_id AND o.territory_id = parcours_territory_scope()))
 );
