@@ -149,6 +149,14 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+-- For the tables that hang off a person (identities, consents): the person's row is visible. Reads persons,
+-- whose policy calls parcours_person_visible, never this function (no recursion).
+CREATE FUNCTION parcours_person_row_visible(person uuid) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM persons p WHERE p.id = person);
+END
+$$;
+--> statement-breakpoint
 -- The policies. Cases also admit their own entry point and référent directly, so that the INSERT … RETURNING
 -- that opens a case passes before the access index row exists.
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
@@ -184,9 +192,7 @@ ALTER TABLE person_identities ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE person_identities FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-CREATE POLICY person_identities_visible ON person_identities USING (
-  EXISTS (SELECT 1 FROM persons p WHERE p.id = person_identities.person_id)
-);
+CREATE POLICY person_identities_visible ON person_identities USING (parcours_person_row_visible(person_id));
 --> statement-breakpoint
 -- A consent: its person is visible, or the acting organisation collected it or is one of its recipients.
 ALTER TABLE consents ENABLE ROW LEVEL SECURITY;
@@ -195,7 +201,7 @@ ALTER TABLE consents FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 CREATE POLICY consents_visible ON consents USING (
   parcours_actor_kind() = 'system'
-  OR EXISTS (SELECT 1 FROM persons p WHERE p.id = consents.person_id)
+  OR parcours_person_row_visible(person_id)
   OR (parcours_actor_kind() = 'agent'
       AND (collected_by_organisation_id = parcours_acting_organisation()
            OR parcours_acting_organisation() = ANY (recipient_organisation_ids)))
