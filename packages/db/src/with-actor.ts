@@ -29,6 +29,8 @@ export const applicationRole = 'parcours_app';
  * row-level security policies read those settings, so a forgotten filter in application code cannot widen
  * access — whoever the connection is, PGlite's superuser included, since the role is switched here.
  */
+// `parcours.visible_case` is the policies' memo of the last case found visible in this transaction
+// (migration 0008); it starts empty in every actor transaction.
 export async function withActor<T>(db: Database, actor: Actor, work: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(
@@ -36,7 +38,8 @@ export async function withActor<T>(db: Database, actor: Actor, work: (tx: Transa
                  set_config('parcours.actor_kind', ${actor.kind}, true),
                  set_config('parcours.actor_id', ${actor.id ?? ''}, true),
                  set_config('parcours.organisation_id', ${actor.organisationId ?? ''}, true),
-                 set_config('parcours.territory_scope', ${actor.territoryScope ?? ''}, true)`,
+                 set_config('parcours.territory_scope', ${actor.territoryScope ?? ''}, true),
+                 set_config('parcours.visible_case', '', true)`,
     );
     return work(tx as Transaction);
   });
