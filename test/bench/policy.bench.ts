@@ -21,6 +21,7 @@ import {
   organisations,
   personIdentities,
   persons,
+  referrals,
   territories,
   withActor,
 } from '@parcours/db';
@@ -70,6 +71,19 @@ try {
   if (!row) throw new Error('bench seed failed');
   const caseId = row.id;
   await db.insert(caseMembers).values({ caseId, personId: person.id, role: 'primary' });
+  // The referral that brings the partner to this case: without it row-level security shows the partner nothing.
+  await db.insert(referrals).values({
+    caseId,
+    fromOrganisationId: entry.id,
+    toOrganisationId: partner.id,
+    purpose: 'rights_opening',
+    sharedCategories: ['identity', 'contact', 'situation_summary', 'health'],
+    machineId: 'referral',
+    machineVersion: 1,
+    snapshot: {},
+    stateValue: 'sent',
+    status: 'sent',
+  });
   const now = new Date();
   const hourAgo = new Date(now.getTime() - 3_600_000);
   const base = {

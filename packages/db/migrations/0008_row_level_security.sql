@@ -212,12 +212,13 @@ ALTER TABLE consents ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE consents FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
+-- The cheap column tests come first: PostgreSQL evaluates OR arms in order and stops at the first true one.
 CREATE POLICY consents_visible ON consents USING (
   parcours_actor_kind() = 'system'
-  OR parcours_person_row_visible(person_id)
   OR (parcours_actor_kind() = 'agent'
       AND (collected_by_organisation_id = parcours_acting_organisation()
            OR parcours_acting_organisation() = ANY (recipient_organisation_ids)))
+  OR parcours_person_row_visible(person_id)
 );
 --> statement-breakpoint
 -- A first-level contact belongs to the organisation that answered it.
