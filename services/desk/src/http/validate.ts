@@ -16,8 +16,12 @@ export function fieldIssuesOf(issues: unknown): FieldIssue[] {
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, part: 'body' | 'query' | 'path'): z.output<T> {
   const parsed = schema.safeParse(value, { error: frenchErrors });
   if (parsed.success) return parsed.data;
-  const where = { body: 'Le corps de la requête', query: 'Les paramètres de recherche', path: 'L’adresse' }[part];
-  throw new AppError('validation_failed', `${where} contient des valeurs invalides.`, {
+  const message = {
+    body: 'Le corps de la requête contient des valeurs invalides.',
+    query: 'Les paramètres de recherche contiennent des valeurs invalides.',
+    path: 'L’adresse contient des valeurs invalides.',
+  }[part];
+  throw new AppError('validation_failed', message, {
     errors: fieldIssuesOf(parsed.error.issues),
   });
 }
