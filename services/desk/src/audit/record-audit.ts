@@ -1,4 +1,4 @@
-import { type Actor, auditEvents, type Executor } from '@parcours/db';
+import { type Actor, auditEvents, type Database, type Executor, withActor } from '@parcours/db';
 import type { ActingAgent } from '../policy/access-policy.ts';
 
 export type AuditOutcome = 'allowed' | 'denied';
@@ -57,4 +57,17 @@ export async function recordActorAudit(
     outcome: entry.outcome,
     requestId: call.requestId,
   });
+}
+
+/**
+ * Records a refusal in a transaction of its own, for refusals decided inside a transaction that the refusal
+ * then rolls back: an audit row written there would be rolled back with it.
+ */
+export async function recordRefusal(
+  db: Database,
+  actor: Actor,
+  entry: Omit<AuditEntry, 'outcome'>,
+  call: { requestId: string; at: Date },
+): Promise<void> {
+  await withActor(db, actor, (tx) => recordActorAudit(tx, actor, { ...entry, outcome: 'denied' }, call));
 }

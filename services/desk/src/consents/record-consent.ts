@@ -11,7 +11,7 @@ import {
   withActor,
 } from '@parcours/db';
 import { and, eq, isNull } from 'drizzle-orm';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
 import { actorOf, canReachCase, reachablePersons } from '../policy/access-policy.ts';
@@ -132,13 +132,11 @@ export async function recordConsent(db: Database, body: RecordConsentBody, call:
     return consentViewOf(row, now);
   }).catch(async (error: unknown) => {
     if (denied) {
-      await withActor(db, actor, (tx) =>
-        recordActorAudit(
-          tx,
-          actor,
-          { action: 'consent.record', subjectKind: 'person', subjectIds: [body.personId], outcome: 'denied' },
-          auditCallOf(call),
-        ),
+      await recordRefusal(
+        db,
+        actor,
+        { action: 'consent.record', subjectKind: 'person', subjectIds: [body.personId] },
+        auditCallOf(call),
       );
     }
     throw error;

@@ -1,6 +1,6 @@
 import { consents, type Database, outbox, persons, withActor } from '@parcours/db';
 import { and, eq } from 'drizzle-orm';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
 import { actorOf, reachablePersons } from '../policy/access-policy.ts';
@@ -65,13 +65,11 @@ export async function withdrawConsent(
     return consentViewOf(updated, now);
   }).catch(async (error: unknown) => {
     if (denied) {
-      await withActor(db, actor, (tx) =>
-        recordActorAudit(
-          tx,
-          actor,
-          { action: 'consent.withdraw', subjectKind: 'consent', subjectIds: [consentId], outcome: 'denied' },
-          auditCallOf(call),
-        ),
+      await recordRefusal(
+        db,
+        actor,
+        { action: 'consent.withdraw', subjectKind: 'consent', subjectIds: [consentId] },
+        auditCallOf(call),
       );
     }
     throw error;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { cases, type Database, partnerLinks, referrals, withActor } from '@parcours/db';
 import { eq } from 'drizzle-orm';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
 import { actorOf, canSendFor, isActiveReferralStatus } from '../policy/access-policy.ts';
@@ -53,13 +53,11 @@ export async function issuePartnerLink(db: Database, referralId: string, secret:
     return { linkId, referralId, expiresAt: expiresAt.toISOString(), token, url: `/partenaire/lien#${token}` };
   }).catch(async (error: unknown) => {
     if (denied) {
-      await withActor(db, actor, (tx) =>
-        recordActorAudit(
-          tx,
-          actor,
-          { action: 'partner_link.issue', subjectKind: 'referral', subjectIds: [referralId], outcome: 'denied' },
-          auditCallOf(call),
-        ),
+      await recordRefusal(
+        db,
+        actor,
+        { action: 'partner_link.issue', subjectKind: 'referral', subjectIds: [referralId] },
+        auditCallOf(call),
       );
     }
     throw error;

@@ -1,8 +1,8 @@
 import { activeOpposition, bestMatchingConsent } from '@parcours/consent';
-import { type Database, memberships, organisations, referentHandovers, withActor } from '@parcours/db';
+import { type Database, memberships, organisations, referentHandovers } from '@parcours/db';
 import { assignReferent, EngineError } from '@parcours/engine';
 import { and, eq } from 'drizzle-orm';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
 import { caseStateOfView } from '../cases/case-state.ts';
 import { consentFactsOf, primaryPersonOf } from '../consents/consent.repository.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
@@ -122,13 +122,11 @@ export async function handOverReferent(db: Database, caseId: string, body: HandO
     return caseStateOfView(view);
   } catch (error) {
     if (error instanceof EngineError && error.code === 'case_not_found') {
-      await withActor(db, actor, (tx) =>
-        recordActorAudit(
-          tx,
-          actor,
-          { action: 'referral.handover', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' },
-          auditCallOf(call),
-        ),
+      await recordRefusal(
+        db,
+        actor,
+        { action: 'referral.handover', subjectKind: 'case', subjectIds: [caseId] },
+        auditCallOf(call),
       );
     }
     throw error;

@@ -2,7 +2,7 @@ import { checkSharing } from '@parcours/consent';
 import { type Database, type DataCategory, type ReferralPurpose, referrals, withActor } from '@parcours/db';
 import { EngineError, sendReferralEvent } from '@parcours/engine';
 import { eq } from 'drizzle-orm';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
 import { consentFactsOf, primaryPersonOf } from '../consents/consent.repository.ts';
 import { auditCallOf, type DeskCall } from '../desk-call.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -12,10 +12,7 @@ import { referralViewWithTimes } from './referral-view.ts';
 
 /** Audits a refusal the engine's rolled-back transaction could not keep. */
 export async function auditRefusal(db: Database, call: DeskCall, action: string, subjectIds: string[]): Promise<void> {
-  const actor = actorOf(call.agent);
-  await withActor(db, actor, (tx) =>
-    recordActorAudit(tx, actor, { action, subjectKind: 'referral', subjectIds, outcome: 'denied' }, auditCallOf(call)),
-  );
+  await recordRefusal(db, actorOf(call.agent), { action, subjectKind: 'referral', subjectIds }, auditCallOf(call));
 }
 
 /**
