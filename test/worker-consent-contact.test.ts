@@ -5,64 +5,34 @@
  */
 import { type Actor, consents, mailDeliveries, organisations, outbox } from '@parcours/db';
 import { openCase } from '@parcours/engine';
-import { createLogger } from '@parcours/observability';
-import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
-import { createWorker, type ParcoursWorker } from '@parcours/worker';
+import { createFixtureTerritory } from '@parcours/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShiftedClock, sleep, startSmtpServer, waitFor } from '../services/worker/test/support.ts';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../services/worker/test/support.ts';
+import { useInProcessWorker } from './in-process-worker.ts';
 
 describe('consent withdrawn, told to an organisation without accounts (in-process runner)', () => {
-  const clock = new ShiftedClock();
-  const publicUrl = 'https://parcours.example.test';
-  let database: TestDatabase;
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-  let worker: ParcoursWorker | null = null;
-
-  const startWorker = async () => {
-    worker = createWorker({
-      // As in production: a non-owner role under row-level security.
-      db: (await database.connectAsService()).db,
-      logger: createLogger({ name: 'worker-test' }),
-      redisUrl: null,
-      mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },
-      publicUrl,
-      clock,
-      relayIntervalMs: 20,
-      sweepIntervalMs: 100,
-      retryDelayMs: 2,
-    });
-    await worker.start();
-  };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpServer();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await smtp?.close();
-    await database?.close();
-  });
+  const world = useInProcessWorker();
+  const { clock, publicUrl } = world;
 
   it('when a consent naming it is withdrawn and the job is delivered twice, then its contact address gets one mail, without link nor personal data', async () => {
     clock.jumpTo('2026-03-02T09:00:00Z');
-    const fixture = await createFixtureTerritory(database.db);
+    const fixture = await createFixtureTerritory(world.database.db);
     const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
     // The fixture's CCAS has no agent: make it a partner answering through signed links.
     const contactEmail = `ccas-${fixture.territoryId}@example.test`;
-    await database.db
+    await world.database.db
       .update(organisations)
       .set({ usesParcours: false, contactEmail })
       .where(eq(organisations.id, fixture.foreignOrganisationId));
     // The CAF has a partner agent: its contact address is not told as well.
     const cafContactEmail = `contact-caf-${fixture.territoryId}@example.test`;
-    await database.db
+    await world.database.db
       .update(organisations)
       .set({ contactEmail: cafContactEmail })
       .where(eq(organisations.id, fixture.partnerOrganisationId));
     const opened = await openCase(
-      database.db,
+      world.database.db,
       {
         territoryId: fixture.territoryId,
         entryOrganisationId: fixture.entryOrganisationId,
@@ -73,7 +43,7 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
       },
       { actor: agent, clock },
     );
-    const [consent] = await database.db
+    const [consent] = await world.database.db
       .insert(consents)
       .values({
         personId: fixture.personId,
@@ -95,24 +65,24 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
         withdrawalChannel: 'phone',
       })
       .returning({ id: consents.id });
-    const [row] = await database.db
+    const [row] = await world.database.db
       .insert(outbox)
       .values({ jobName: 'consent.withdrawn', payload: { consentId: consent?.id, endedAt: clock.now().toISOString() } })
       .returning({ id: outbox.id });
     if (!row) throw new Error('outbox insert returned nothing');
 
     const partnerEmail = `caf-${fixture.territoryId}@example.test`;
-    const mailsTo = (email: string) => smtp.received.filter((mail) => mail.to.includes(email));
-    await startWorker();
+    const mailsTo = (email: string) => world.smtp.received.filter((mail) => mail.to.includes(email));
+    await world.startWorker();
     await waitFor(async () => mailsTo(contactEmail).length > 0 && mailsTo(partnerEmail).length > 0, 'both mails');
 
     // Delivered again: the in-process runner relays at start the rows it dispatched in the last hour.
-    await worker?.stop();
-    const [before] = await database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
+    await world.stopWorker();
+    const [before] = await world.database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
     await sleep(20);
-    await startWorker();
+    await world.startWorker();
     await waitFor(async () => {
-      const [after] = await database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
+      const [after] = await world.database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
       return after?.at && before?.at && after.at > before.at;
     }, 'the job relayed again');
     await sleep(300);
@@ -130,7 +100,7 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
       for (const word of ['Martin', 'Camille', 'logement', 'Madame']) expect(mail?.decoded).not.toContain(word);
     }
 
-    const deliveries = await database.db
+    const deliveries = await world.database.db
       .select({ key: mailDeliveries.idempotencyKey, agentId: mailDeliveries.recipientAgentId, status: mailDeliveries.status })
       .from(mailDeliveries)
       .where(eq(mailDeliveries.template, 'consent-withdrawn'));

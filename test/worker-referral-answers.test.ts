@@ -5,36 +5,22 @@
  */
 import { type Actor, consents, outbox } from '@parcours/db';
 import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
-import { createLogger } from '@parcours/observability';
-import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
-import { createWorker, type ParcoursWorker } from '@parcours/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShiftedClock, sleep, startSmtpServer, waitFor } from '../services/worker/test/support.ts';
+import { createFixtureTerritory } from '@parcours/testing';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../services/worker/test/support.ts';
+import { useInProcessWorker } from './in-process-worker.ts';
 
 describe('referral answers and consent withdrawals through the worker (in-process runner)', () => {
-  const clock = new ShiftedClock();
-  const publicUrl = 'https://parcours.example.test';
-  let database: TestDatabase;
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-  let worker: ParcoursWorker | null = null;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    smtp = await startSmtpServer();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await smtp?.close();
-    await database?.close();
-  });
+  const world = useInProcessWorker();
+  const { clock, publicUrl } = world;
 
   it('when the partner accepts and the consent is then withdrawn, then the référent and the partner agents are told, without personal data', async () => {
     clock.jumpTo('2026-03-02T09:00:00Z');
-    const fixture = await createFixtureTerritory(database.db);
+    const fixture = await createFixtureTerritory(world.database.db);
     const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
     const partner: Actor = { kind: 'agent', id: fixture.partnerAgentId, organisationId: fixture.partnerOrganisationId };
     const opened = await openCase(
-      database.db,
+      world.database.db,
       {
         territoryId: fixture.territoryId,
         entryOrganisationId: fixture.entryOrganisationId,
@@ -46,17 +32,17 @@ describe('referral answers and consent withdrawals through the worker (in-proces
       { actor: agent, clock },
     );
     const started = await sendCaseEvent(
-      database.db,
+      world.database.db,
       { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
       { actor: agent, clock },
     );
     await sendCaseEvent(
-      database.db,
+      world.database.db,
       { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: started.revision },
       { actor: agent, clock },
     );
     const draft = await createReferral(
-      database.db,
+      world.database.db,
       {
         caseId: opened.id,
         fromOrganisationId: fixture.entryOrganisationId,
@@ -67,17 +53,17 @@ describe('referral answers and consent withdrawals through the worker (in-proces
       { actor: agent, clock },
     );
     await sendReferralEvent(
-      database.db,
+      world.database.db,
       { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
       { actor: agent, clock },
     );
     await sendReferralEvent(
-      database.db,
+      world.database.db,
       { referralId: draft.id, event: { type: 'ACCEPT', conditions: 'Apporter le bail' }, expectedRevision: 1 },
       { actor: partner, clock },
     );
     // A withdrawal, as the desk writes it: the consent row and its job, in one transaction.
-    const [consent] = await database.db
+    const [consent] = await world.database.db
       .insert(consents)
       .values({
         personId: fixture.personId,
@@ -99,26 +85,14 @@ describe('referral answers and consent withdrawals through the worker (in-proces
         withdrawalChannel: 'phone',
       })
       .returning({ id: consents.id });
-    await database.db
+    await world.database.db
       .insert(outbox)
       .values({ jobName: 'consent.withdrawn', payload: { consentId: consent?.id, endedAt: clock.now().toISOString() } });
 
-    worker = createWorker({
-      // As in production: a non-owner role under row-level security.
-      db: (await database.connectAsService()).db,
-      logger: createLogger({ name: 'worker-test' }),
-      redisUrl: null,
-      mail: { smtpUrl: smtp.url, from: 'Parcours <parcours@example.test>' },
-      publicUrl,
-      clock,
-      relayIntervalMs: 20,
-      sweepIntervalMs: 100,
-      retryDelayMs: 2,
-    });
-    await worker.start();
+    await world.startWorker();
     const referentEmail = `accueil-${fixture.territoryId}@example.test`;
     const partnerEmail = `caf-${fixture.territoryId}@example.test`;
-    const mailsTo = (email: string) => smtp.received.filter((mail) => mail.to.includes(email));
+    const mailsTo = (email: string) => world.smtp.received.filter((mail) => mail.to.includes(email));
     await waitFor(async () => mailsTo(referentEmail).length > 0 && mailsTo(partnerEmail).length > 0, 'both mails');
     await sleep(300);
 
