@@ -1,6 +1,5 @@
-import { type DataCategory, dataCategories, referentHandovers } from '@parcours/db';
+import { type DataCategory, dataCategories } from '@parcours/db';
 import { EngineError } from '@parcours/engine';
-import { desc, eq } from 'drizzle-orm';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { getCase } from '../cases/get-case.ts';
@@ -9,6 +8,7 @@ import type { DirectoryCache } from '../directory/directory-cache.ts';
 import { AppError } from '../errors/app-error.ts';
 import { issuePartnerLink } from '../partner-links/issue-partner-link.ts';
 import { cancelReferral } from '../referrals/cancel-referral.ts';
+import { getLastReferentHandover } from '../referrals/get-last-referent-handover.ts';
 import { handOverReferent } from '../referrals/hand-over-referent.ts';
 import { listCaseReferrals } from '../referrals/list-case-referrals.ts';
 import type { ReferralView } from '../referrals/referral.schemas.ts';
@@ -66,12 +66,7 @@ async function renderCaseReferrals(
   const usesParcours = new Map(territory.map((organisation) => [organisation.id, organisation.usesParcours]));
   const more = await organisationNamesOf(deps.db, [detail.entryOrganisationId, detail.referentOrganisationId]);
   for (const [id, name] of more) names.set(id, name);
-  const [lastHandover] = await deps.db
-    .select({ note: referentHandovers.note, at: referentHandovers.at, fromOrganisationId: referentHandovers.fromOrganisationId })
-    .from(referentHandovers)
-    .where(eq(referentHandovers.caseId, caseId))
-    .orderBy(desc(referentHandovers.at))
-    .limit(1);
+  const lastHandover = await getLastReferentHandover(deps.db, caseId, call);
   const now = call.clock.now();
   const notCovered = input.notCovered;
   const items = [...referrals].reverse().map((referral: ReferralView) => {

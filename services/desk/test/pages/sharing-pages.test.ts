@@ -290,3 +290,59 @@ describe('consent, referral and partner pages', () => {
     expect(inbox.text).toContain('Accès fermé');
   });
 });
+
+describe('référent handover page', () => {
+  it('when the référent hands the case over through the page, then both organisations read « Dernier relais » with its note, as the production login role', async () => {
+    const api = await logInAs(world.app, emails.reception);
+    const { caseId, personId } = await openLaragneCase(api, ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT']);
+    const ccasId = world.organisationIds['ccas-gap'] as string;
+    const scope = {
+      recipientOrganisationIds: [ccasId],
+      purposes: ['social_support'],
+      categories: ['identity', 'situation_summary'],
+    };
+    const notice = await api
+      .get('/api/v1/consent-notice')
+      .query({
+        recipientOrganisationIds: ccasId,
+        purposes: scope.purposes.join(','),
+        categories: scope.categories.join(','),
+      })
+      .expect(200);
+    await api
+      .post('/api/v1/consents')
+      .send({
+        decision: 'consent',
+        personId,
+        givenBy: 'person',
+        method: 'oral_attested',
+        informationShown: { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true },
+        notice: { version: notice.body.version, sha256: notice.body.sha256 },
+        ...scope,
+      })
+      .expect(201);
+
+    const reception = await logInThroughForm(world.app, emails.reception);
+    const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    expect(page.text).not.toContain('Dernier relais');
+    await reception
+      .post(`/dossiers/${caseId}/referent`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(page.text),
+          expectedRevision: hidden(page.text, 'expectedRevision').at(-1) as string,
+          structure: ccasId,
+          note: 'Relais logement : rendez-vous pris au CCAS',
+        }),
+      )
+      .expect(303);
+
+    const ccas = await logInThroughForm(world.app, emails.foreign);
+    for (const client of [reception, ccas]) {
+      const after = await client.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+      expect(decoded(after.text)).toContain('Dernier relais, venant de France Services de Laragne');
+      expect(after.text).toContain('Relais logement : rendez-vous pris au CCAS');
+    }
+  });
+});
