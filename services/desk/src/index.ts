@@ -1,4 +1,4 @@
+export { buildOpenApiDocument } from './api/openapi-document.ts';
 export { type AppDependencies, createApp } from './app.ts';
-export { DatabaseSessionStore } from './auth/database-session.store.ts';
 export { type DeskEnv, deskEnvSchema, parseDeskEnv } from './env.ts';
-export { buildOpenApiDocument } from './openapi/openapi-document.ts';
+export { DatabaseSessionStore } from './http/database-session.store.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../errors/app-error.ts';
+import { AppError, type FieldIssue } from './app-error.ts';
 
 /** French messages for people, without touching zod's global configuration (other services share it). */
 const frenchErrors = z.locales.fr().localeError;

@@ -14,7 +14,7 @@ import {
   urgencyScale,
 } from '@parcours/assessment';
 import type { PotentialRightStatus } from '@parcours/db';
-import type { AssessmentView, SaveAssessmentDraftBody } from '../assessments/assessment.schemas.ts';
+import type { AssessmentView, SaveAssessmentDraftBody } from '../features/assessments/assessment.schemas.ts';
 import type { FieldErrors } from './form-errors.ts';
 
 /**

@@ -11,18 +11,18 @@ import {
 } from '@parcours/assessment';
 import { type PotentialRightStatus, potentialRightStatuses } from '@parcours/db';
 import { nonTakeUpReasons } from '@parcours/journey';
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AssessmentView } from '../assessments/assessment.schemas.ts';
-import { completeAssessment } from '../assessments/complete-assessment.ts';
-import { createAssessment } from '../assessments/create-assessment.ts';
-import { followUpPotentialRight } from '../assessments/follow-up-potential-right.ts';
-import { getAssessment, listCaseAssessments } from '../assessments/get-assessment.ts';
-import { saveAssessmentDraft } from '../assessments/save-assessment-draft.ts';
-import { getCase } from '../cases/get-case.ts';
-import type { DeskCall } from '../desk-call.ts';
-import type { DirectoryCache } from '../directory/directory-cache.ts';
-import { AppError } from '../errors/app-error.ts';
+import type { AssessmentView } from '../features/assessments/assessment.schemas.ts';
+import { completeAssessment } from '../features/assessments/complete-assessment.ts';
+import { createAssessment } from '../features/assessments/create-assessment.ts';
+import { followUpPotentialRight } from '../features/assessments/follow-up-potential-right.ts';
+import { getAssessment, listCaseAssessments } from '../features/assessments/get-assessment.ts';
+import { saveAssessmentDraft } from '../features/assessments/save-assessment-draft.ts';
+import { getCase } from '../features/cases/get-case.ts';
+import { AppError } from '../http/app-error.ts';
+import type { DeskCall } from '../http/desk-call.ts';
+import { assessmentNotFound, caseNotFound } from '../http/not-found.ts';
 import {
   type AssessmentFormState,
   assessmentFormModelOf,
@@ -34,14 +34,12 @@ import {
   urgencyDelays,
   urgencyLabels,
 } from './assessment-form.model.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 const assessmentIdParam = z.object({ assessmentId: z.uuid() });
 const rightParams = z.object({ assessmentId: z.uuid(), right: z.enum(rightCodes) });
-
-const caseNotFound = () => new AppError('not_found', 'Ce dossier est introuvable.');
-const assessmentNotFound = () => new AppError('not_found', 'Cette évaluation est introuvable.');
 
 export const rightStatusLabels: Record<PotentialRightStatus, string> = {
   identified: 'Repéré',
@@ -242,13 +240,14 @@ async function renderSummary(
   );
 }
 
-export function mountAssessmentPages(router: Router, deps: PagesDependencies, _directory: DirectoryCache): void {
-  /** The case's assessment: the draft to go on with, else the one in force, else a page to start one. */
-  router.get('/dossiers/:caseId/evaluation', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'assessment.read' }, req, res);
+/** The case's assessment: the draft to go on with, else the one in force, else a page to start one. */
+export const caseAssessmentPage = definePage({
+  method: 'get',
+  path: '/dossiers/:caseId/evaluation',
+  access: { kind: 'acting', permission: 'assessment.read' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
-    const call = deskCallOf(deps, agent, res);
     const list = await listCaseAssessments(deps.db, params.data.caseId, call);
     if (!list) throw caseNotFound();
     const draft = list.items.find((item) => item.status === 'draft');
@@ -271,14 +270,17 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
       closed: detail.closed,
       atReception: detail.allowedEvents.includes('START_ASSESSMENT'),
     });
-  });
+  },
+});
 
-  /** Starts a draft (a reassessment starts from the answers in force); a draft already there is simply reopened. */
-  router.post('/dossiers/:caseId/evaluations', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'assessment.write' }, req, res);
+/** Starts a draft (a reassessment starts from the answers in force); a draft already there is simply reopened. */
+export const startAssessmentPage = definePage({
+  method: 'post',
+  path: '/dossiers/:caseId/evaluations',
+  access: { kind: 'acting', permission: 'assessment.write' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
-    const call = deskCallOf(deps, agent, res);
     try {
       const created = await createAssessment(deps.db, params.data.caseId, call);
       if (!created) throw caseNotFound();
@@ -293,29 +295,36 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
       setFlash(req, { kind: 'info', message: error.message });
       res.redirect(303, `/dossiers/${params.data.caseId}/evaluation`);
     }
-  });
+  },
+});
 
-  router.get('/evaluations/:assessmentId', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'assessment.write' }, req, res);
+export const assessmentFormPage = definePage({
+  method: 'get',
+  path: '/evaluations/:assessmentId',
+  access: { kind: 'acting', permission: 'assessment.write' },
+  handle: async ({ req, res, deps, call }) => {
     const params = assessmentIdParam.safeParse(req.params);
     if (!params.success) throw assessmentNotFound();
-    const { view, detail } = await readAssessment(deps, params.data.assessmentId, deskCallOf(deps, agent, res));
+    const { view, detail } = await readAssessment(deps, params.data.assessmentId, call);
     if (view.status !== 'draft') {
       res.redirect(303, `/evaluations/${view.id}/synthese`);
       return;
     }
     await renderForm(deps, req, res, { view, detail, state: formStateOfView(view, detail.expressedRequest), issues: [] });
-  });
+  },
+});
 
-  /**
-   * The whole form is saved by any of its « Enregistrer » buttons (nothing typed elsewhere is lost) and
-   * the page comes back at the section whose button was pressed; « Terminer » saves, then completes.
-   */
-  router.post('/evaluations/:assessmentId', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'assessment.write' }, req, res);
+/**
+ * The whole form is saved by any of its « Enregistrer » buttons (nothing typed elsewhere is lost) and
+ * the page comes back at the section whose button was pressed; « Terminer » saves, then completes.
+ */
+export const saveAssessmentFormPage = definePage({
+  method: 'post',
+  path: '/evaluations/:assessmentId',
+  access: { kind: 'acting', permission: 'assessment.write' },
+  handle: async ({ req, res, deps, call }) => {
     const params = assessmentIdParam.safeParse(req.params);
     if (!params.success) throw assessmentNotFound();
-    const call = deskCallOf(deps, agent, res);
     const { view, detail } = await readAssessment(deps, params.data.assessmentId, call);
     if (view.status !== 'draft') {
       setFlash(req, { kind: 'warning', message: 'Cette évaluation est terminée : elle ne se modifie plus.' });
@@ -353,24 +362,30 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       await renderForm(deps, req, res, { view, detail, state, issues: error.details.errors ?? [], status: 400 });
     }
-  });
+  },
+});
 
-  router.get('/evaluations/:assessmentId/synthese', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'assessment.read' }, req, res);
+export const assessmentSummaryPage = definePage({
+  method: 'get',
+  path: '/evaluations/:assessmentId/synthese',
+  access: { kind: 'acting', permission: 'assessment.read' },
+  handle: async ({ req, res, deps, call }) => {
     const params = assessmentIdParam.safeParse(req.params);
     if (!params.success) throw assessmentNotFound();
-    const call = deskCallOf(deps, agent, res);
     const view = await getAssessment(deps.db, params.data.assessmentId, call);
     if (!view) throw assessmentNotFound();
     await renderSummary(deps, req, res, call, view);
-  });
+  },
+});
 
-  /** One potential right's follow-up: opened, requested, or refused / not requested with its non-take-up reason. */
-  router.post('/evaluations/:assessmentId/droits/:right', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'assessment.write' }, req, res);
+/** One potential right's follow-up: opened, requested, or refused / not requested with its non-take-up reason. */
+export const followUpRightPage = definePage({
+  method: 'post',
+  path: '/evaluations/:assessmentId/droits/:right',
+  access: { kind: 'acting', permission: 'assessment.write' },
+  handle: async ({ req, res, deps, call }) => {
     const params = rightParams.safeParse(req.params);
     if (!params.success) throw assessmentNotFound();
-    const call = deskCallOf(deps, agent, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const status = typeof body.statut === 'string' ? body.statut : '';
     const reason = typeof body.motif === 'string' ? body.motif : '';
@@ -414,5 +429,14 @@ export function mountAssessmentPages(router: Router, deps: PagesDependencies, _d
       message: `Suivi du droit ${rightsCatalogue[params.data.right].label} enregistré : ${rightStatusLabels[status as PotentialRightStatus].toLowerCase()}.`,
     });
     res.redirect(303, anchor);
-  });
-}
+  },
+});
+
+export const assessmentPages: AnyPageRoute[] = [
+  caseAssessmentPage,
+  startAssessmentPage,
+  assessmentFormPage,
+  saveAssessmentFormPage,
+  assessmentSummaryPage,
+  followUpRightPage,
+];

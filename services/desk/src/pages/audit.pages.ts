@@ -1,14 +1,13 @@
-import { organisations } from '@parcours/db';
-import { inArray } from 'drizzle-orm';
-import type { Router } from 'express';
 import { z } from 'zod';
-import { auditOutcomes, listAuditEventsQuery } from '../audit/audit.schemas.ts';
-import { exportPersonData } from '../audit/export-person-data.ts';
-import { listAuditEvents } from '../audit/list-audit-events.ts';
-import { whoSawPerson } from '../audit/who-saw-person.ts';
-import { AppError } from '../errors/app-error.ts';
+import { auditOutcomes, listAuditEventsQuery } from '../features/audit/audit.schemas.ts';
+import { exportPersonData } from '../features/audit/export-person-data.ts';
+import { listAuditEvents } from '../features/audit/list-audit-events.ts';
+import { whoSawPerson } from '../features/audit/who-saw-person.ts';
+import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
+import { personNotFound } from '../http/not-found.ts';
 import { fieldIssuesOf } from '../http/validate.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage } from './page-context.ts';
+import { renderPage } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 import { parisStartOfDay } from './view-engine.ts';
 
 const pageSize = 50;
@@ -34,7 +33,7 @@ const parisDayStart = (day: string, days = 0) =>
 
 const personIdOf = (value: unknown): string => {
   const parsed = z.uuid().safeParse(value);
-  if (!parsed.success) throw new AppError('not_found', 'Cette personne est introuvable.');
+  if (!parsed.success) throw personNotFound();
   return parsed.data;
 };
 
@@ -43,9 +42,11 @@ const personIdOf = (value: unknown): string => {
  * person's file", and the person's data export as a printable page. Same use cases as the API, so the
  * same scope and the same audit rows.
  */
-export function mountAuditPages(router: Router, deps: PagesDependencies): void {
-  router.get('/audit', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'audit.read' }, req, res);
+export const auditLogPage = definePage({
+  method: 'get',
+  path: '/audit',
+  access: { kind: 'acting', permission: 'audit.read' },
+  handle: async ({ req, res, deps, call }) => {
     const form = auditFilterForm.catch({}).parse(req.query);
     const values = Object.fromEntries(
       Object.keys(auditFilterForm.shape).map((key) => [key, form[key as keyof typeof form] ?? '']),
@@ -79,10 +80,10 @@ export function mountAuditPages(router: Router, deps: PagesDependencies): void {
       );
       return;
     }
-    const list = await listAuditEvents(deps.db, parsed.data, deskCallOf(deps, agent, res));
-    const names = await organisationNames(
-      deps,
-      list.items.map((item) => item.organisationId),
+    const list = await listAuditEvents(deps.db, parsed.data, call);
+    const names = await getOrganisationNames(
+      deps.db,
+      list.items.flatMap((item) => (item.organisationId ? [item.organisationId] : [])),
     );
     const link = (page: number) => `/audit?${new URLSearchParams({ ...values, page: String(page) }).toString()}`;
     await renderPage(deps, req, res, 'audit', {
@@ -101,43 +102,42 @@ export function mountAuditPages(router: Router, deps: PagesDependencies): void {
         next: list.hasMore ? link(list.page + 1) : null,
       },
     });
-  });
+  },
+});
 
-  router.get('/personnes/:personId/acces', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'person.access_log' }, req, res);
-    const log = await whoSawPerson(deps.db, personIdOf(req.params.personId), deskCallOf(deps, agent, res));
-    if (!log) throw new AppError('not_found', 'Cette personne est introuvable.');
+export const personAccessLogPage = definePage({
+  method: 'get',
+  path: '/personnes/:personId/acces',
+  access: { kind: 'acting', permission: 'person.access_log' },
+  handle: async ({ req, res, deps, call }) => {
+    const log = await whoSawPerson(deps.db, personIdOf(req.params.personId), call);
+    if (!log) throw personNotFound();
     await renderPage(deps, req, res, 'person-access-log', {
       title: 'Qui a consulté ce dossier',
       personId: log.personId,
       truncated: log.truncated,
       items: log.items.map((item) => ({ ...item, kindLabel: accessKindLabels[item.kind] })),
     });
-  });
+  },
+});
 
-  router.get('/personnes/:personId/export', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'person.export' }, req, res);
-    const exported = await exportPersonData(deps.db, personIdOf(req.params.personId), deskCallOf(deps, agent, res));
-    if (!exported) throw new AppError('not_found', 'Cette personne est introuvable.');
+export const personDataExportPage = definePage({
+  method: 'get',
+  path: '/personnes/:personId/export',
+  access: { kind: 'acting', permission: 'person.export' },
+  handle: async ({ req, res, deps, call }) => {
+    const exported = await exportPersonData(deps.db, personIdOf(req.params.personId), call);
+    if (!exported) throw personNotFound();
     await renderPage(deps, req, res, 'person-export', {
       title: 'Export des données de la personne',
       exported,
       disclosures: exported.disclosures.map((item) => ({ ...item, kindLabel: accessKindLabels[item.kind] })),
     });
-  });
-}
+  },
+});
+
+export const auditPages: AnyPageRoute[] = [auditLogPage, personAccessLogPage, personDataExportPage];
 
 function outcomeOptions(selected: string | undefined) {
   return auditOutcomes.map((value) => ({ value, label: outcomeLabels[value], selected: selected === value }));
-}
-
-/** Organisation names for the page (staff data, not person data). */
-async function organisationNames(deps: PagesDependencies, ids: Array<string | null>): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await deps.db
-    .select({ id: organisations.id, name: organisations.name })
-    .from(organisations)
-    .where(inArray(organisations.id, wanted));
-  return new Map(rows.map((row) => [row.id, row.name]));
 }

@@ -1,10 +1,10 @@
-import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { loadAgentProfile } from '../auth/agent-organisations.ts';
-import { sessionCookieName } from '../auth/auth.routes.ts';
-import { type Authenticator, chooseActingOrganisation, logIn, logOut } from '../auth/log-in.ts';
-import { AppError } from '../errors/app-error.ts';
-import { callerOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { sessionCookieName } from '../api/auth.routes.ts';
+import { loadAgentProfile } from '../features/auth/agent-organisations.ts';
+import { AppError } from '../http/app-error.ts';
+import { chooseActingOrganisation, logIn, logOut } from '../http/log-in.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 
 const loginMotives = {
   'session-expiree': { kind: 'warning', message: 'Votre session a expiré. Reconnectez-vous pour continuer.' },
@@ -32,31 +32,41 @@ async function landingPathOf(deps: PagesDependencies, agentId: string, organisat
   return acting ? landingPathFor(acting.roles) : '/structure';
 }
 
-export function mountAuthPages(
-  router: Router,
-  deps: PagesDependencies,
-  auth: { passport: Authenticator; loginRateLimit: RequestHandler },
-): void {
-  router.get('/', async (req, res) => {
+export const homePage = definePage({
+  method: 'get',
+  path: '/',
+  access: { kind: 'public' },
+  handle: async ({ req, res, deps }) => {
     const agentId = req.session?.passport?.user;
     res.redirect(303, agentId ? await landingPathOf(deps, agentId, req.session.actingOrganisationId) : '/connexion');
-  });
+  },
+});
 
-  router.get('/connexion', async (req, res) => {
+export const loginPage = definePage({
+  method: 'get',
+  path: '/connexion',
+  access: { kind: 'public' },
+  handle: async ({ req, res, deps }) => {
     const agentId = req.session?.passport?.user;
     if (agentId) return res.redirect(303, await landingPathOf(deps, agentId, req.session.actingOrganisationId));
     const motive = loginMotives[String(req.query.motif) as keyof typeof loginMotives] ?? null;
     await renderPage(deps, req, res, 'login', { title: 'Connexion', email: '', error: null, motive });
-  });
+  },
+});
 
-  router.post('/connexion', auth.loginRateLimit, async (req, res) => {
+export const logInPage = definePage({
+  method: 'post',
+  path: '/connexion',
+  access: { kind: 'public' },
+  before: (deps) => [deps.loginRateLimit],
+  handle: async ({ req, res, deps }) => {
     const form = loginForm.safeParse(req.body);
     const email = form.success ? form.data.email : '';
     try {
       if (!form.success || !email || !form.data.password) {
         throw new AppError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
       }
-      const session = await logIn(deps.db, auth.passport, req, res);
+      const session = await logIn(deps.db, deps.passport, req, res);
       const acting = session.organisations.find((organisation) => organisation.id === session.actingOrganisationId);
       res.redirect(303, acting ? landingPathFor(acting.roles) : '/structure');
     } catch (error) {
@@ -75,16 +85,25 @@ export function mountAuthPages(
         { status: 401 },
       );
     }
-  });
+  },
+});
 
-  router.post('/deconnexion', async (req, res) => {
+export const logOutPage = definePage({
+  method: 'post',
+  path: '/deconnexion',
+  access: { kind: 'public' },
+  handle: async ({ req, res }) => {
     await logOut(req);
     res.clearCookie(sessionCookieName);
     res.redirect(303, '/connexion?motif=deconnexion');
-  });
+  },
+});
 
-  router.get('/structure', async (req, res) => {
-    const caller = await callerOf(deps, { kind: 'agent' }, req, res);
+export const actingOrganisationPage = definePage({
+  method: 'get',
+  path: '/structure',
+  access: { kind: 'agent' },
+  handle: async ({ req, res, deps, caller }) => {
     const profile = await loadAgentProfile(deps.db, caller.agentId);
     if (!profile) throw new AppError('unauthenticated', 'Connectez-vous pour accéder à cette ressource.');
     await renderPage(deps, req, res, 'choose-organisation', {
@@ -95,10 +114,14 @@ export function mountAuthPages(
       })),
       error: null,
     });
-  });
+  },
+});
 
-  router.post('/structure', async (req, res) => {
-    const caller = await callerOf(deps, { kind: 'agent' }, req, res);
+export const chooseActingOrganisationPage = definePage({
+  method: 'post',
+  path: '/structure',
+  access: { kind: 'agent' },
+  handle: async ({ req, res, deps, caller }) => {
     const form = organisationForm.safeParse(req.body);
     if (!form.success) {
       const profile = await loadAgentProfile(deps.db, caller.agentId);
@@ -120,5 +143,14 @@ export function mountAuthPages(
     const chosen = session.organisations.find((organisation) => organisation.id === form.data.organisationId);
     setFlash(req, { kind: 'success', message: `Vous agissez pour ${chosen?.name ?? 'cette structure'}.` });
     res.redirect(303, landingPathFor(chosen?.roles ?? []));
-  });
-}
+  },
+});
+
+export const authPages: AnyPageRoute[] = [
+  homePage,
+  loginPage,
+  logInPage,
+  logOutPage,
+  actingOrganisationPage,
+  chooseActingOrganisationPage,
+];

@@ -1,8 +1,7 @@
-import { agents, cases, type Executor, organisations } from '@parcours/db';
 import { closureReasons, type JourneyStage, resolveMachine } from '@parcours/journey';
 import { renderMachineDiagram, type TakenTransition } from '@parcours/journey-diagram';
-import { eq, inArray } from 'drizzle-orm';
-import type { CaseDetail, CaseTimeline } from '../cases/case.schemas.ts';
+import type { CaseDetail, CaseTimeline } from '../features/cases/case.schemas.ts';
+import type { CaseNames } from '../features/cases/case-reads.ts';
 import {
   actionLabel,
   channelLabels,
@@ -15,41 +14,6 @@ import {
 import { formatDateTime } from './view-engine.ts';
 
 type TimelineEvent = CaseTimeline['events'][number];
-
-export interface CaseNames {
-  machineVersion: number;
-  agents: Map<string, string>;
-  organisations: Map<string, string>;
-}
-
-/** Staff and organisation names for the case page (not person data), in two queries. */
-export async function loadCaseNames(db: Executor, detail: CaseDetail, timeline: CaseTimeline): Promise<CaseNames> {
-  const agentIds = new Set<string>();
-  const organisationIds = new Set<string>([detail.entryOrganisationId, detail.referentOrganisationId]);
-  if (detail.referentAgentId) agentIds.add(detail.referentAgentId);
-  for (const event of timeline.events) {
-    if (event.actor.kind === 'agent' && event.actor.id) agentIds.add(event.actor.id);
-    if (event.actor.organisationId) organisationIds.add(event.actor.organisationId);
-  }
-  const [agentRows, organisationRows, [version]] = await Promise.all([
-    agentIds.size === 0
-      ? []
-      : db
-          .select({ id: agents.id, name: agents.displayName })
-          .from(agents)
-          .where(inArray(agents.id, [...agentIds])),
-    db
-      .select({ id: organisations.id, name: organisations.name })
-      .from(organisations)
-      .where(inArray(organisations.id, [...organisationIds])),
-    db.select({ machineVersion: cases.machineVersion }).from(cases).where(eq(cases.id, detail.id)),
-  ]);
-  return {
-    machineVersion: version?.machineVersion ?? 1,
-    agents: new Map(agentRows.map((row) => [row.id, row.name])),
-    organisations: new Map(organisationRows.map((row) => [row.id, row.name])),
-  };
-}
 
 function actorName(event: TimelineEvent, names: CaseNames): { who: string; organisation: string | null } {
   const organisation = event.actor.organisationId ? (names.organisations.get(event.actor.organisationId) ?? null) : null;

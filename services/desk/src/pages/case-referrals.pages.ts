@@ -1,22 +1,25 @@
 import { type DataCategory, dataCategories } from '@parcours/db';
 import { EngineError } from '@parcours/engine';
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { getCase } from '../cases/get-case.ts';
-import type { DeskCall } from '../desk-call.ts';
-import type { DirectoryCache } from '../directory/directory-cache.ts';
-import { AppError } from '../errors/app-error.ts';
-import { issuePartnerLink } from '../partner-links/issue-partner-link.ts';
-import { cancelReferral } from '../referrals/cancel-referral.ts';
-import { getLastReferentHandover } from '../referrals/get-last-referent-handover.ts';
-import { handOverReferent } from '../referrals/hand-over-referent.ts';
-import { listCaseReferrals } from '../referrals/list-case-referrals.ts';
-import type { ReferralView } from '../referrals/referral.schemas.ts';
-import { sendReferral } from '../referrals/send-referral.ts';
-import { scopeQueryOf } from './consents.pages.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
-import { appointmentFactsOf } from './partner.pages.ts';
-import { listOf, organisationNamesOf, primaryOf, territoryOrganisationsOf, textOf } from './sharing-context.ts';
+import { getCase } from '../features/cases/get-case.ts';
+import type { DirectoryCache } from '../features/directory/directory-cache.ts';
+import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
+import { listTerritoryOrganisations } from '../features/organisations/list-territory-organisations.ts';
+import { issuePartnerLink } from '../features/partner-links/issue-partner-link.ts';
+import { cancelReferral } from '../features/referrals/cancel-referral.ts';
+import { getLastReferentHandover } from '../features/referrals/get-last-referent-handover.ts';
+import { handOverReferent } from '../features/referrals/hand-over-referent.ts';
+import { listCaseReferrals } from '../features/referrals/list-case-referrals.ts';
+import type { ReferralView } from '../features/referrals/referral.schemas.ts';
+import { sendReferral } from '../features/referrals/send-referral.ts';
+import { AppError } from '../http/app-error.ts';
+import type { DeskCall } from '../http/desk-call.ts';
+import { caseNotFound, referralNotFound } from '../http/not-found.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
+import { appointmentFactsOf } from './partner-answer.model.ts';
+import { listOf, primaryOf, textOf } from './sharing-context.ts';
 import {
   dataCategoryLabels,
   declineReasonLabels,
@@ -25,11 +28,10 @@ import {
   referralStatusBadge,
   referralStatusLabels,
 } from './sharing-labels.ts';
+import { scopeQueryOf } from './sharing-scope.model.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 const referralIdParam = z.object({ referralId: z.uuid() });
-const caseNotFound = () => new AppError('not_found', 'Ce dossier est introuvable.');
-const referralNotFound = () => new AppError('not_found', 'Cette orientation est introuvable.');
 
 /** What the consent does not cover, from the 422 of a refused sending: shown on that referral. */
 interface NotCovered {
@@ -61,10 +63,10 @@ async function renderCaseReferrals(
   const referrals = await listCaseReferrals(deps.db, caseId, call);
   if (!referrals) throw caseNotFound();
   const directory = await directories.directoryOf(call.agent.territoryId);
-  const territory = await territoryOrganisationsOf(deps.db, call.agent.territoryId);
+  const territory = await listTerritoryOrganisations(deps.db, call.agent.territoryId);
   const names = new Map(territory.map((organisation) => [organisation.id, organisation.name]));
   const usesParcours = new Map(territory.map((organisation) => [organisation.id, organisation.usesParcours]));
-  const more = await organisationNamesOf(deps.db, [detail.entryOrganisationId, detail.referentOrganisationId]);
+  const more = await getOrganisationNames(deps.db, [detail.entryOrganisationId, detail.referentOrganisationId]);
   for (const [id, name] of more) names.set(id, name);
   const lastHandover = await getLastReferentHandover(deps.db, caseId, call);
   const now = call.clock.now();
@@ -199,26 +201,26 @@ function isConflict(error: unknown): boolean {
  * sending a draft (a refusal shows exactly what the consent does not cover, and offers the reduction or
  * the consent), cancelling, a link for a partner without an account, and the référent handover.
  */
-export function mountCaseReferralsPages(
-  router: Router,
-  deps: PagesDependencies,
-  directories: DirectoryCache,
-  partnerLinkSecret: string,
-): void {
-  router.get('/dossiers/:caseId/orientations-partenaires', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.read' }, req, res);
+export const caseReferralsPage = definePage({
+  method: 'get',
+  path: '/dossiers/:caseId/orientations-partenaires',
+  access: { kind: 'acting', permission: 'referral.read' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
-    await renderCaseReferrals(deps, directories, req, res, deskCallOf(deps, agent, res), params.data.caseId);
-  });
+    await renderCaseReferrals(deps, deps.directory, req, res, call, params.data.caseId);
+  },
+});
 
-  router.post('/orientations/:referralId/envoi', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.send' }, req, res);
+export const sendReferralPage = definePage({
+  method: 'post',
+  path: '/orientations/:referralId/envoi',
+  access: { kind: 'acting', permission: 'referral.send' },
+  handle: async ({ req, res, deps, call }) => {
     const params = referralIdParam.safeParse(req.params);
     if (!params.success) throw referralNotFound();
     const body = (req.body ?? {}) as Record<string, unknown>;
     const caseId = caseOfForm(body);
-    const call = deskCallOf(deps, agent, res);
     const categories = dataCategories.filter((category) => listOf(body.categorie).includes(category));
     if (categories.length === 0) {
       setFlash(req, { kind: 'error', message: 'Cochez au moins une information à partager avant d’envoyer.' });
@@ -235,7 +237,7 @@ export function mountCaseReferralsPages(
     } catch (error) {
       if (error instanceof AppError && error.code === 'consent_not_covering') {
         const missing = error.details.notCovered as Omit<NotCovered, 'referralId'> | undefined;
-        await renderCaseReferrals(deps, directories, req, res, call, caseId, {
+        await renderCaseReferrals(deps, deps.directory, req, res, call, caseId, {
           notCovered: {
             referralId: params.data.referralId,
             recipient: missing?.recipient ?? true,
@@ -270,16 +272,20 @@ export function mountCaseReferralsPages(
     }
     setFlash(req, { kind: 'success', message: 'Orientation envoyée : le partenaire la voit dans ses orientations reçues.' });
     res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
-  });
+  },
+});
 
-  router.post('/orientations/:referralId/annulation', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.cancel' }, req, res);
+export const cancelReferralPage = definePage({
+  method: 'post',
+  path: '/orientations/:referralId/annulation',
+  access: { kind: 'acting', permission: 'referral.cancel' },
+  handle: async ({ req, res, deps, call }) => {
     const params = referralIdParam.safeParse(req.params);
     if (!params.success) throw referralNotFound();
     const body = (req.body ?? {}) as Record<string, unknown>;
     const caseId = caseOfForm(body);
     try {
-      await cancelReferral(deps.db, params.data.referralId, revisionOf(body.expectedRevision), deskCallOf(deps, agent, res));
+      await cancelReferral(deps.db, params.data.referralId, revisionOf(body.expectedRevision), call);
       setFlash(req, { kind: 'success', message: 'Orientation annulée : le partenaire n’a plus accès au dossier.' });
     } catch (error) {
       if (!isConflict(error)) throw error;
@@ -289,21 +295,25 @@ export function mountCaseReferralsPages(
       });
     }
     res.redirect(303, `/dossiers/${caseId}/orientations-partenaires#orientation-${params.data.referralId}`);
-  });
+  },
+});
 
-  /**
-   * A signed link for a partner without an account. The token is shown once, on this answer (not after a
-   * redirect: it would have to wait in the session or go in a URL), and only its hash is kept.
-   */
-  router.post('/orientations/:referralId/lien-partenaire', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'partner_link.issue' }, req, res);
+/**
+ * A signed link for a partner without an account. The token is shown once, on this answer (not after a
+ * redirect: it would have to wait in the session or go in a URL), and only its hash is kept.
+ */
+export const issuePartnerLinkPage = definePage({
+  method: 'post',
+  path: '/orientations/:referralId/lien-partenaire',
+  access: { kind: 'acting', permission: 'partner_link.issue' },
+  handle: async ({ req, res, deps, call }) => {
     const params = referralIdParam.safeParse(req.params);
     if (!params.success) throw referralNotFound();
     const body = (req.body ?? {}) as Record<string, unknown>;
     const caseId = caseOfForm(body);
     let issued: Awaited<ReturnType<typeof issuePartnerLink>>;
     try {
-      issued = await issuePartnerLink(deps.db, params.data.referralId, partnerLinkSecret, deskCallOf(deps, agent, res));
+      issued = await issuePartnerLink(deps.db, params.data.referralId, deps.partnerLinkSecret, call);
     } catch (error) {
       if (!isConflict(error)) throw error;
       setFlash(req, { kind: 'warning', message: 'Un lien ne peut être créé que pour une orientation envoyée et en cours.' });
@@ -318,19 +328,22 @@ export function mountCaseReferralsPages(
       url: `${origin}${issued.url}`,
       expiresAt: issued.expiresAt,
     });
-  });
+  },
+});
 
-  router.post('/dossiers/:caseId/referent', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'referral.handover' }, req, res);
+export const handOverReferentPage = definePage({
+  method: 'post',
+  path: '/dossiers/:caseId/referent',
+  access: { kind: 'acting', permission: 'referral.handover' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
     const caseId = params.data.caseId;
-    const call = deskCallOf(deps, agent, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const organisationId = textOf(body.structure);
     const note = textOf(body.note);
     const fail = (message: string, status: number, consentMissing = false) =>
-      renderCaseReferrals(deps, directories, req, res, call, caseId, {
+      renderCaseReferrals(deps, deps.directory, req, res, call, caseId, {
         handoverError: { message, organisationId, note, consentMissing },
         status,
       });
@@ -359,5 +372,13 @@ export function mountCaseReferralsPages(
     }
     setFlash(req, { kind: 'success', message: 'Relais passé : la nouvelle structure référente suit désormais le parcours.' });
     res.redirect(303, `/dossiers/${caseId}`);
-  });
-}
+  },
+});
+
+export const caseReferralsPages: AnyPageRoute[] = [
+  caseReferralsPage,
+  sendReferralPage,
+  cancelReferralPage,
+  issuePartnerLinkPage,
+  handOverReferentPage,
+];

@@ -4,27 +4,29 @@ import {
   type ConsentMethod,
   consentGivers,
   consentMethods,
-  type DataCategory,
   dataCategories,
-  type ReferralPurpose,
   referralPurposes,
   withdrawalChannels,
   withdrawers,
 } from '@parcours/db';
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { getCase } from '../cases/get-case.ts';
-import type { RecordConsentBody } from '../consents/consent.schemas.ts';
-import { consentNoticeFor } from '../consents/get-consent-notice.ts';
-import { listPersonConsents } from '../consents/list-person-consents.ts';
-import { recordConsent } from '../consents/record-consent.ts';
-import { withdrawConsent } from '../consents/withdraw-consent.ts';
-import type { DeskCall } from '../desk-call.ts';
-import { AppError } from '../errors/app-error.ts';
-import { listCaseReferrals } from '../referrals/list-case-referrals.ts';
+import { getCase } from '../features/cases/get-case.ts';
+import type { RecordConsentBody } from '../features/consents/consent.schemas.ts';
+import { getConsentNotice } from '../features/consents/get-consent-notice.ts';
+import { listPersonConsents } from '../features/consents/list-person-consents.ts';
+import { recordConsent } from '../features/consents/record-consent.ts';
+import { withdrawConsent } from '../features/consents/withdraw-consent.ts';
+import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
+import { listTerritoryOrganisations } from '../features/organisations/list-territory-organisations.ts';
+import { listCaseReferrals } from '../features/referrals/list-case-referrals.ts';
+import { AppError } from '../http/app-error.ts';
+import type { DeskCall } from '../http/desk-call.ts';
+import { caseNotFound, consentNotFound } from '../http/not-found.ts';
 import type { FieldErrors } from './form-errors.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
-import { listOf, organisationNamesOf, primaryOf, territoryOrganisationsOf, textOf } from './sharing-context.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
+import { primaryOf, textOf } from './sharing-context.ts';
 import {
   consentGiverLabels,
   consentMethodLabels,
@@ -34,49 +36,11 @@ import {
   withdrawalChannelLabels,
   withdrawerLabels,
 } from './sharing-labels.ts';
+import { isUuid, printUrlOf, type SharingScope, scopeOf } from './sharing-scope.model.ts';
 import { parisTodayOf } from './view-engine.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 const consentIdParam = z.object({ consentId: z.uuid() });
-const caseNotFound = () => new AppError('not_found', 'Ce dossier est introuvable.');
-
-/** The sharing scope a notice is written for: organisation ids and codes only (they may ride in a URL). */
-export interface SharingScope {
-  recipients: string[];
-  purposes: ReferralPurpose[];
-  categories: DataCategory[];
-}
-
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
-
-function scopeOf(fields: { destinataire?: unknown; finalite?: unknown; categorie?: unknown; ajout?: unknown }): SharingScope {
-  const recipients = [...new Set([...listOf(fields.destinataire), ...listOf(fields.ajout)].filter(isUuid))];
-  return {
-    recipients,
-    purposes: referralPurposes.filter((purpose) => listOf(fields.finalite).includes(purpose)),
-    categories: dataCategories.filter((category) => listOf(fields.categorie).includes(category)),
-  };
-}
-
-/** The query string of a scope, for the page's own links (ids and codes, nothing about the person). */
-export function scopeQueryOf(scope: SharingScope): string {
-  const params = new URLSearchParams();
-  params.set('portee', '1');
-  for (const id of scope.recipients) params.append('destinataire', id);
-  for (const purpose of scope.purposes) params.append('finalite', purpose);
-  for (const category of scope.categories) params.append('categorie', category);
-  return params.toString();
-}
-
-function printUrlOf(scope: SharingScope): string {
-  const params = new URLSearchParams({
-    recipientOrganisationIds: scope.recipients.join(','),
-    purposes: scope.purposes.join(','),
-    categories: scope.categories.join(','),
-    format: 'html',
-  });
-  return `/api/v1/consent-notice?${params.toString()}`;
-}
 
 /** The notice's exact text in paragraphs (blank lines) of lines: what is shown is what is hashed. */
 function paragraphsOf(notice: RenderedNotice): string[][] {
@@ -166,23 +130,27 @@ async function renderConsents(
     purposes: referralPurposes.filter((purpose) => drafts.some((referral) => referral.purpose === purpose)),
     categories: dataCategories.filter((category) => drafts.some((referral) => referral.sharedCategories.includes(category))),
   };
-  const territory = await territoryOrganisationsOf(deps.db, call.agent.territoryId);
+  const territory = await listTerritoryOrganisations(deps.db, call.agent.territoryId);
   const caseOrganisations = [...new Set([...referrals.map((referral) => referral.toOrganisationId), ...scope.recipients])];
-  const names = await organisationNamesOf(deps.db, [
+  const names = await getOrganisationNames(deps.db, [
     ...caseOrganisations,
     ...consents.flatMap((consent) => [...consent.recipientOrganisationIds, consent.collectedByOrganisationId]),
   ]);
   const complete = scope.recipients.length > 0 && scope.purposes.length > 0 && scope.categories.length > 0;
   const notice = complete
     ? (
-        await consentNoticeFor(deps.db, {
-          recipientOrganisationIds: scope.recipients,
-          purposes: scope.purposes,
-          categories: scope.categories,
-        })
+        await getConsentNotice(
+          deps.db,
+          {
+            recipientOrganisationIds: scope.recipients,
+            purposes: scope.purposes,
+            categories: scope.categories,
+          },
+          call,
+        )
       ).notice
     : null;
-  const oppositionNotice = (await consentNoticeFor(deps.db, { recipientOrganisationIds: [], purposes: [], categories: [] }))
+  const oppositionNotice = (await getConsentNotice(deps.db, { recipientOrganisationIds: [], purposes: [], categories: [] }, call))
     .notice;
   const members = detail.members
     .filter((member) => member.personId !== primary.personId && member.familyName)
@@ -347,25 +315,30 @@ const backOf = (value: unknown) => (value === 'orientations' ? 'orientations' : 
  * version, the four pieces of information ticked one by one, the method; an opposition; the person's
  * consents with their withdrawal.
  */
-export function mountConsentsPages(router: Router, deps: PagesDependencies): void {
-  router.get('/dossiers/:caseId/consentements', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'consent.record' }, req, res);
+export const caseConsentsPage = definePage({
+  method: 'get',
+  path: '/dossiers/:caseId/consentements',
+  access: { kind: 'acting', permission: 'consent.record' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
     const query = req.query as Record<string, unknown>;
-    await renderConsents(deps, req, res, deskCallOf(deps, agent, res), params.data.caseId, {
+    await renderConsents(deps, req, res, call, params.data.caseId, {
       scope: query.portee ? scopeOf(query) : null,
       form: null,
       back: backOf(query.retour),
     });
-  });
+  },
+});
 
-  router.post('/dossiers/:caseId/consentements', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'consent.record' }, req, res);
+export const recordConsentPage = definePage({
+  method: 'post',
+  path: '/dossiers/:caseId/consentements',
+  access: { kind: 'acting', permission: 'consent.record' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
     const caseId = params.data.caseId;
-    const call = deskCallOf(deps, agent, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const back = backOf(body.retour);
     const detail = await getCase(deps.db, caseId, call);
@@ -415,15 +388,19 @@ export function mountConsentsPages(router: Router, deps: PagesDependencies): voi
         ? `/dossiers/${caseId}/orientations-partenaires`
         : `/dossiers/${caseId}/consentements#consentements`,
     );
-  });
+  },
+});
 
-  /** Withdrawing a consent (or lifting an opposition): effective at the partners' next request. */
-  router.post('/consentements/:consentId/retrait', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'consent.withdraw' }, req, res);
+/** Withdrawing a consent (or lifting an opposition): effective at the partners' next request. */
+export const withdrawConsentPage = definePage({
+  method: 'post',
+  path: '/consentements/:consentId/retrait',
+  access: { kind: 'acting', permission: 'consent.withdraw' },
+  handle: async ({ req, res, deps, call }) => {
     const params = consentIdParam.safeParse(req.params);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const caseId = z.uuid().safeParse(textOf(body.dossier));
-    if (!params.success || !caseId.success) throw new AppError('not_found', 'Ce consentement est introuvable.');
+    if (!params.success || !caseId.success) throw consentNotFound();
     const form = z
       .object({ retirePar: z.enum(withdrawers), canal: z.enum(withdrawalChannels) })
       .safeParse({ retirePar: textOf(body.retirePar), canal: textOf(body.canal) });
@@ -435,7 +412,7 @@ export function mountConsentsPages(router: Router, deps: PagesDependencies): voi
           deps.db,
           params.data.consentId,
           { withdrawnBy: form.data.retirePar, channel: form.data.canal },
-          deskCallOf(deps, agent, res),
+          call,
         );
         setFlash(req, {
           kind: 'success',
@@ -450,5 +427,7 @@ export function mountConsentsPages(router: Router, deps: PagesDependencies): voi
       }
     }
     res.redirect(303, `/dossiers/${caseId.data}/consentements#consentements`);
-  });
-}
+  },
+});
+
+export const consentsPages: AnyPageRoute[] = [caseConsentsPage, recordConsentPage, withdrawConsentPage];

@@ -1,12 +1,13 @@
 import { contactOutcomes, receptionChannels } from '@parcours/db';
 import { serviceBundles } from '@parcours/directory';
-import type { Request, Response, Router } from 'express';
-import { recordContactInput } from '../contacts/contact.schemas.ts';
-import { countContactsSince, recordContact } from '../contacts/record-contact.ts';
+import type { Request, Response } from 'express';
+import { recordContactInput } from '../features/contacts/contact.schemas.ts';
+import { countContactsSince, recordContact } from '../features/contacts/record-contact.ts';
 import type { ActingAgent } from '../policy/access-policy.ts';
 import { emptyValues, type FieldErrors, parseForm } from './form-errors.ts';
 import { channelLabels, contactOutcomeLabels } from './labels.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 import { parisStartOfDay } from './view-engine.ts';
 
 const contactFields = ['channel', 'topic', 'outcome'] as const;
@@ -63,14 +64,20 @@ async function renderContact(
  * without a person; "turned into a case" sends the agent to find the person, and the contact is
  * attached to the case once it is opened.
  */
-export function mountContactsPages(router: Router, deps: PagesDependencies): void {
-  router.get('/contacts/nouveau', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'contact.record' }, req, res);
+export const newContactPage = definePage({
+  method: 'get',
+  path: '/contacts/nouveau',
+  access: { kind: 'acting', permission: 'contact.record' },
+  handle: async ({ req, res, deps, caller: agent }) => {
     await renderContact(deps, req, res, agent, { values: emptyValues(contactFields), errors: {} });
-  });
+  },
+});
 
-  router.post('/contacts', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'contact.record' }, req, res);
+export const recordContactPage = definePage({
+  method: 'post',
+  path: '/contacts',
+  access: { kind: 'acting', permission: 'contact.record' },
+  handle: async ({ req, res, deps, caller: agent, call }) => {
     const form = parseForm(recordContactInput, req.body, contactFields);
     if (!form.ok) {
       const errors = Object.fromEntries(
@@ -79,7 +86,7 @@ export function mountContactsPages(router: Router, deps: PagesDependencies): voi
       await renderContact(deps, req, res, agent, { values: form.values, errors, status: 400 });
       return;
     }
-    const contact = await recordContact(deps.db, form.data, deskCallOf(deps, agent, res));
+    const contact = await recordContact(deps.db, form.data, call);
     if (form.data.outcome === 'case_opened') {
       req.session.pendingContactId = contact.id;
       setFlash(req, {
@@ -91,5 +98,7 @@ export function mountContactsPages(router: Router, deps: PagesDependencies): voi
     }
     setFlash(req, { kind: 'success', message: 'Contact enregistré. Il est compté dans l’activité de votre structure.' });
     res.redirect(303, '/contacts/nouveau');
-  });
-}
+  },
+});
+
+export const contactsPages: AnyPageRoute[] = [newContactPage, recordContactPage];

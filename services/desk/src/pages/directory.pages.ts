@@ -1,163 +1,28 @@
-import {
-  type applicationModes,
-  bundleLabel,
-  type DirectoryService,
-  type PermanenceMode,
-  type Public,
-  serviceBundles,
-  weekdayLabels,
-} from '@parcours/directory';
-import type { Request, Response, Router } from 'express';
+import { type DirectoryService, weekdayLabels } from '@parcours/directory';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { DirectoryImportReport } from '../directory/directory.schemas.ts';
-import type { DirectoryCache } from '../directory/directory-cache.ts';
-import { importDirectory } from '../directory/import-directory.ts';
-import { getDirectoryService, searchServices } from '../directory/search-services.ts';
-import { AppError } from '../errors/app-error.ts';
-import type { ActingAgent } from '../policy/access-policy.ts';
-import type { UploadedFile } from './multipart-form.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage } from './page-context.ts';
+import type { DirectoryImportReport } from '../features/directory/directory.schemas.ts';
+import { importDirectory } from '../features/directory/import-directory.ts';
+import { getDirectoryService } from '../features/directory/search-services.ts';
+import { AppError } from '../http/app-error.ts';
+import type { UploadedFile } from '../http/multipart-form.ts';
+import { serviceNotFound } from '../http/not-found.ts';
+import {
+  applicationModeLabels,
+  costLabels,
+  directoryFiltersOf,
+  directoryQueryOf,
+  frequencyLabels,
+  pagerOf,
+  permanenceModeLabels,
+  publicLabels,
+  searchDirectoryPage,
+  serviceListItemOf,
+} from './directory-search.model.ts';
+import { type PagesDependencies, renderPage } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 
 export const directoryImportPagePath = '/annuaire/import';
-
-const pageSize = 20;
-
-/** The search form's fields, as they come in the query string (services are not personal data). */
-const directoryQuery = z.object({
-  bouquet: z
-    .enum(serviceBundles.map((bundle) => bundle.code) as [string, ...string[]])
-    .optional()
-    .catch(undefined),
-  commune: z
-    .string()
-    .regex(/^(?:\d{2}|2[AB])\d{3}$/)
-    .optional()
-    .catch(undefined),
-  texte: z.string().trim().max(200).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
-});
-export type DirectoryQuery = z.infer<typeof directoryQuery>;
-
-export function directoryQueryOf(query: unknown): DirectoryQuery {
-  const parsed = directoryQuery.safeParse(query);
-  return parsed.success ? parsed.data : {};
-}
-
-const publicLabels: Record<Public, string> = {
-  all: 'Tout public',
-  young_people: 'Jeunes',
-  families: 'Familles',
-  seniors: 'Personnes âgées',
-  people_with_disabilities: 'Personnes en situation de handicap',
-  jobseekers: 'Demandeurs d’emploi',
-  minimum_income_recipients: 'Bénéficiaires de minima sociaux',
-  women: 'Femmes',
-  migrants: 'Personnes migrantes',
-  students: 'Étudiants',
-  homeless: 'Personnes sans domicile',
-  workers: 'Actifs',
-  carers: 'Aidants',
-};
-const costLabels: Record<DirectoryService['cost']['kind'], string> = {
-  free: 'Gratuit',
-  paid: 'Payant',
-  income_based: 'Selon les ressources',
-};
-const applicationModeLabels: Record<(typeof applicationModes)[number], string> = {
-  walk_in: 'Sans rendez-vous',
-  appointment: 'Sur rendez-vous',
-  phone: 'Par téléphone',
-  email: 'Par courriel',
-  online: 'En ligne',
-  referral: 'Sur orientation d’un professionnel',
-};
-const permanenceModeLabels: Record<PermanenceMode, string> = {
-  itinerant: 'Itinérant',
-  visio: 'Visioconférence',
-  on_site: 'Permanence sur place',
-};
-const frequencyLabels: Record<string, string> = {
-  weekly: 'chaque semaine',
-  every_two_weeks: 'toutes les deux semaines',
-  monthly: 'chaque mois',
-};
-
-export function waitingTimeLabel(days: number | null): string {
-  if (days === null) return 'Délai d’attente non renseigné';
-  if (days === 0) return 'Sans délai d’attente';
-  return `Délai d’attente habituel : ${days} ${days === 1 ? 'jour' : 'jours'}`;
-}
-
-/** The bundle and commune choices of a search form, the current ones selected. */
-export async function directoryFiltersOf(directories: DirectoryCache, agent: ActingAgent, query: DirectoryQuery) {
-  const { index, communeCodes } = await directories.directoryOf(agent.territoryId);
-  return {
-    bundles: serviceBundles.map((bundle) => ({
-      code: bundle.code,
-      label: `${bundle.number}. ${bundle.label}`,
-      selected: query.bouquet === bundle.code,
-    })),
-    communes: communeCodes
-      .map((code) => ({ code, name: index.communeName(code) ?? code, selected: query.commune === code }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
-    text: query.texte ?? '',
-  };
-}
-
-/** What a list shows of a service: name, organisation, bundles, waiting time, referrals through Parcours. */
-export function serviceListItemOf(service: DirectoryService) {
-  return {
-    id: service.id,
-    name: service.name,
-    organisationName: service.organisation.name,
-    bundles: service.bundles.map((code) => bundleLabel(code)),
-    waitingTime: waitingTimeLabel(service.waitingTimeDays),
-    acceptsReferrals: service.acceptsReferrals,
-    itinerant: service.permanences.some((permanence) => permanence.mode === 'itinerant'),
-    visio: service.permanences.some((permanence) => permanence.mode === 'visio'),
-  };
-}
-
-/** One page of a directory search, from the search form's query. */
-export async function searchDirectoryPage(
-  directories: DirectoryCache,
-  agent: ActingAgent,
-  query: DirectoryQuery,
-  size = pageSize,
-) {
-  const found = await searchServices(
-    directories,
-    {
-      bundle: query.bouquet as DirectoryService['bundles'][number] | undefined,
-      communeCode: query.commune,
-      text: query.texte || undefined,
-      acceptsReferrals: undefined,
-      page: query.page ?? 1,
-      pageSize: size,
-    },
-    { agent },
-  );
-  return { ...found, items: found.items.map(serviceListItemOf) };
-}
-
-function pagerOf(query: DirectoryQuery, total: number) {
-  const page = query.page ?? 1;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const hrefOf = (target: number) => {
-    const params = new URLSearchParams();
-    if (query.bouquet) params.set('bouquet', query.bouquet);
-    if (query.commune) params.set('commune', query.commune);
-    if (query.texte) params.set('texte', query.texte);
-    params.set('page', String(target));
-    return `/annuaire?${params.toString()}`;
-  };
-  return {
-    page,
-    pages,
-    previous: page > 1 ? hrefOf(page - 1) : null,
-    next: page < pages ? hrefOf(page + 1) : null,
-  };
-}
 
 function serviceDetailOf(service: DirectoryService, communeName: (code: string) => string | null) {
   return {
@@ -243,13 +108,15 @@ async function renderImport(
  * served and words, each service's page; and, for administrators, the import of a directory file with
  * the report of rejected rows.
  */
-export function mountDirectoryPages(router: Router, deps: PagesDependencies, directories: DirectoryCache): void {
-  router.get('/annuaire', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'directory.read' }, req, res);
+export const directoryPage = definePage({
+  method: 'get',
+  path: '/annuaire',
+  access: { kind: 'acting', permission: 'directory.read' },
+  handle: async ({ req, res, deps, caller: agent }) => {
     const query = directoryQueryOf(req.query);
     const [filters, found] = await Promise.all([
-      directoryFiltersOf(directories, agent, query),
-      searchDirectoryPage(directories, agent, query),
+      directoryFiltersOf(deps.directory, agent, query),
+      searchDirectoryPage(deps.directory, agent, query),
     ]);
     await renderPage(
       deps,
@@ -267,14 +134,18 @@ export function mountDirectoryPages(router: Router, deps: PagesDependencies, dir
       },
       { nav: 'directory' },
     );
-  });
+  },
+});
 
-  router.get('/annuaire/services/:serviceId', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'directory.read' }, req, res);
+export const directoryServicePage = definePage({
+  method: 'get',
+  path: '/annuaire/services/:serviceId',
+  access: { kind: 'acting', permission: 'directory.read' },
+  handle: async ({ req, res, deps, caller: agent }) => {
     const serviceId = z.string().min(1).max(200).safeParse(req.params.serviceId);
-    const service = serviceId.success ? await getDirectoryService(directories, serviceId.data, { agent }) : null;
-    if (!service) throw new AppError('not_found', 'Ce service ne figure pas dans l’annuaire du territoire.');
-    const { index } = await directories.directoryOf(agent.territoryId);
+    const service = serviceId.success ? await getDirectoryService(deps.directory, serviceId.data, { agent }) : null;
+    if (!service) throw serviceNotFound();
+    const { index } = await deps.directory.directoryOf(agent.territoryId);
     await renderPage(
       deps,
       req,
@@ -283,16 +154,24 @@ export function mountDirectoryPages(router: Router, deps: PagesDependencies, dir
       { title: `${service.name} — annuaire`, service: serviceDetailOf(service, (code) => index.communeName(code)) },
       { nav: 'directory' },
     );
-  });
+  },
+});
 
-  router.get(directoryImportPagePath, async (req, res) => {
-    await callerOf(deps, { kind: 'acting', permission: 'directory.import' }, req, res);
+export const directoryImportFormPage = definePage({
+  method: 'get',
+  path: directoryImportPagePath,
+  access: { kind: 'acting', permission: 'directory.import' },
+  handle: async ({ req, res, deps }) => {
     await renderImport(deps, req, res, { error: null, text: '', report: null });
-  });
+  },
+});
 
-  /** A file (multipart) or pasted JSON; the report is shown at once (nothing to redirect to: it is not stored). */
-  router.post(directoryImportPagePath, async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'directory.import' }, req, res);
+/** A file (multipart) or pasted JSON; the report is shown at once (nothing to redirect to: it is not stored). */
+export const importDirectoryPage = definePage({
+  method: 'post',
+  path: directoryImportPagePath,
+  access: { kind: 'acting', permission: 'directory.import' },
+  handle: async ({ req, res, deps, call }) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const file = body.fichier as UploadedFile | string | undefined;
     const fileText = typeof file === 'object' && file !== null ? file.text.trim() : '';
@@ -307,12 +186,14 @@ export function mountDirectoryPages(router: Router, deps: PagesDependencies, dir
       return retry(importMessages.json);
     }
     try {
-      const report = await importDirectory(deps.db, directories, input, deskCallOf(deps, agent, res));
+      const report = await importDirectory(deps.db, deps.directory, input, call);
       await renderImport(deps, req, res, { error: null, text: '', report });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
       const reason = error.details.errors?.[0]?.message;
       return retry(`${error.message}${reason ? ` ${reason.charAt(0).toUpperCase()}${reason.slice(1)}.` : ''}`);
     }
-  });
-}
+  },
+});
+
+export const directoryPages: AnyPageRoute[] = [directoryPage, directoryServicePage, directoryImportFormPage, importDirectoryPage];

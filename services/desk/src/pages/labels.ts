@@ -1,7 +1,7 @@
 import type { ContactOutcome, ReceptionChannel } from '@parcours/db';
 import { closureReasons, type JourneyStage } from '@parcours/journey';
 import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
-import type { MatchReason } from '../persons/person.schemas.ts';
+import type { MatchReason } from '../features/persons/person.schemas.ts';
 
 /** French words of the desk's pages. Codes stay codes everywhere else. */
 

@@ -1,23 +1,22 @@
-import { type OrientationChoiceReason, orientationChoiceReasons, referrals, withActor } from '@parcours/db';
+import { type OrientationChoiceReason, orientationChoiceReasons } from '@parcours/db';
 import { orientationChoiceReasonLabels } from '@parcours/orientation';
-import { inArray } from 'drizzle-orm';
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { getCase } from '../cases/get-case.ts';
-import type { DeskCall } from '../desk-call.ts';
-import type { DirectoryCache } from '../directory/directory-cache.ts';
-import { AppError } from '../errors/app-error.ts';
-import { chooseOrientation } from '../orientation/choose-orientation.ts';
-import { getOrientationSuggestions } from '../orientation/get-orientation-suggestions.ts';
-import { listOrientationChoices } from '../orientation/list-orientation-choices.ts';
-import type { OrientationSuggestions } from '../orientation/orientation.schemas.ts';
-import { actorOf } from '../policy/access-policy.ts';
-import { type DirectoryQuery, directoryFiltersOf, directoryQueryOf, searchDirectoryPage } from './directory.pages.ts';
+import { getCase } from '../features/cases/get-case.ts';
+import type { DirectoryCache } from '../features/directory/directory-cache.ts';
+import { chooseOrientation } from '../features/orientation/choose-orientation.ts';
+import { getOrientationSuggestions } from '../features/orientation/get-orientation-suggestions.ts';
+import { listOrientationChoices } from '../features/orientation/list-orientation-choices.ts';
+import type { OrientationSuggestions } from '../features/orientation/orientation.schemas.ts';
+import { AppError } from '../http/app-error.ts';
+import type { DeskCall } from '../http/desk-call.ts';
+import { caseNotFound } from '../http/not-found.ts';
+import { type DirectoryQuery, directoryFiltersOf, directoryQueryOf, searchDirectoryPage } from './directory-search.model.ts';
 import { stateLabel } from './labels.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
-const caseNotFound = () => new AppError('not_found', 'Ce dossier est introuvable.');
 
 const chooseForm = z.object({
   serviceId: z.string().trim().min(1).max(200),
@@ -51,23 +50,12 @@ function reasonOptionsOf(selected: string | null) {
   }));
 }
 
-/** The choices of the case, each with its draft referral's current state (read by id, after the audited list). */
+/** The choices of the case, each with its referral's current state. */
 async function choicesOf(deps: PagesDependencies, directories: DirectoryCache, caseId: string, call: DeskCall) {
   const list = await listOrientationChoices(deps.db, directories, caseId, call);
   if (!list) throw caseNotFound();
-  const referralIds = list.items.flatMap((item) => (item.referralId ? [item.referralId] : []));
-  const states =
-    referralIds.length === 0
-      ? []
-      : await withActor(deps.db, actorOf(call.agent), (tx) =>
-          tx
-            .select({ id: referrals.id, status: referrals.status, closedAt: referrals.closedAt })
-            .from(referrals)
-            .where(inArray(referrals.id, referralIds)),
-        );
-  const stateOf = new Map(states.map((row) => [row.id, row]));
   const items = list.items.map((item) => {
-    const referral = item.referralId ? stateOf.get(item.referralId) : undefined;
+    const referral = item.referralState;
     return {
       serviceId: item.serviceId,
       serviceName: item.service?.name ?? `Service retiré de l’annuaire (${item.serviceId})`,
@@ -186,27 +174,32 @@ async function renderOrientation(
 }
 
 /** Suggestions with their reasons, choices (one form each; outside the suggestions through a search, with a reason), and the choices made with their draft referrals. */
-export function mountOrientationPages(router: Router, deps: PagesDependencies, directories: DirectoryCache): void {
-  router.get('/dossiers/:caseId/orientation', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'orientation.suggest' }, req, res);
+export const orientationPage = definePage({
+  method: 'get',
+  path: '/dossiers/:caseId/orientation',
+  access: { kind: 'acting', permission: 'orientation.suggest' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
-    await renderOrientation(deps, directories, req, res, deskCallOf(deps, agent, res), params.data.caseId, {
+    await renderOrientation(deps, deps.directory, req, res, call, params.data.caseId, {
       query: directoryQueryOf(req.query),
       choiceError: null,
     });
-  });
+  },
+});
 
-  /**
-   * One choice. Success and « already chosen » both redirect (post/redirect/get), so a double submit
-   * never writes twice: the use case refuses the second one on the locked case row.
-   */
-  router.post('/dossiers/:caseId/orientations', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'orientation.choose' }, req, res);
+/**
+ * One choice. Success and « already chosen » both redirect (post/redirect/get), so a double submit
+ * never writes twice: the use case refuses the second one on the locked case row.
+ */
+export const chooseOrientationPage = definePage({
+  method: 'post',
+  path: '/dossiers/:caseId/orientations',
+  access: { kind: 'acting', permission: 'orientation.choose' },
+  handle: async ({ req, res, deps, call }) => {
     const params = caseIdParam.safeParse(req.params);
     if (!params.success) throw caseNotFound();
     const caseId = params.data.caseId;
-    const call = deskCallOf(deps, agent, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const raw = {
       serviceId: typeof body.serviceId === 'string' ? body.serviceId : '',
@@ -220,7 +213,7 @@ export function mountOrientationPages(router: Router, deps: PagesDependencies, d
     try {
       const chosen = await chooseOrientation(
         deps.db,
-        directories,
+        deps.directory,
         caseId,
         {
           serviceId: form.data.serviceId,
@@ -246,7 +239,7 @@ export function mountOrientationPages(router: Router, deps: PagesDependencies, d
           const field = issue.field === 'reasonText' ? 'precision' : 'motif';
           fields[field] ??= issue.field === 'serviceId' ? 'Ce service n’est plus dans l’annuaire.' : capitalised(issue.message);
         }
-        await renderOrientation(deps, directories, req, res, call, caseId, {
+        await renderOrientation(deps, deps.directory, req, res, call, caseId, {
           query,
           choiceError: { serviceId: form.data.serviceId, fields, reasonCode: raw.motif ?? '', reasonText: raw.precision ?? '' },
           status: 400,
@@ -257,5 +250,7 @@ export function mountOrientationPages(router: Router, deps: PagesDependencies, d
       }
     }
     res.redirect(303, `/dossiers/${caseId}/orientation#choix`);
-  });
-}
+  },
+});
+
+export const orientationPages: AnyPageRoute[] = [orientationPage, chooseOrientationPage];

@@ -1,10 +1,10 @@
-import { agents, type Database, memberships, organisations } from '@parcours/db';
+import type { Database } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
 import type { CsrfSync } from 'csrf-sync';
-import { eq, sql } from 'drizzle-orm';
-import type { Request, Response } from 'express';
-import type { DeskCall } from '../desk-call.ts';
-import { type Access, type ActingAgent, type CallerOf, resolveCaller } from '../policy/access-policy.ts';
+import type { Request, RequestHandler, Response } from 'express';
+import { getDeskHeader } from '../features/agents/get-desk-header.ts';
+import type { DirectoryCache } from '../features/directory/directory-cache.ts';
+import type { Authenticator } from '../http/log-in.ts';
 import type { StaticAssets } from './static-assets.ts';
 import type { LayoutModel, ViewEngine } from './view-engine.ts';
 
@@ -12,8 +12,14 @@ export interface PagesDependencies {
   db: Database;
   clock: EngineClock;
   views: ViewEngine;
-  assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss'>;
+  assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss' | 'partnerLinkJs'>;
   csrf: CsrfSync;
+  passport: Authenticator;
+  loginRateLimit: RequestHandler;
+  /** The app's one directory index: pages and API rank and search the same directory. */
+  directory: DirectoryCache;
+  /** Signs and checks partner links (the same key as the API's). */
+  partnerLinkSecret: string;
 }
 
 type Flash = NonNullable<LayoutModel['flash']>;
@@ -31,55 +37,15 @@ export function setFlash(req: Request, flash: Flash): void {
   req.session.flash = flash;
 }
 
-/** Who calls a page: the same policy as the API, so a page can never show what the API would refuse. */
-export function callerOf<A extends Access>(
-  deps: PagesDependencies,
-  access: A,
-  req: Request,
-  res: Response,
-): Promise<CallerOf<A>> {
-  return resolveCaller(deps.db, access, req, { requestId: requestIdOf(res), at: deps.clock.now() });
-}
-
-export function deskCallOf(deps: PagesDependencies, agent: ActingAgent, res: Response): DeskCall {
-  return { agent, requestId: requestIdOf(res), clock: deps.clock };
-}
-
 export function requestIdOf(res: Response): string {
   return String(res.locals.requestId);
 }
 
-/** The header's agent and organisation names: staff data, read from the session's ids. */
+/** The header: the agent, the acting organisation, and what the navigation offers to its roles. */
 async function layoutAgentOf(deps: PagesDependencies, req: Request): Promise<LayoutModel['agent']> {
   const agentId = req.session?.passport?.user;
   if (!agentId) return null;
-  const organisationId = req.session.actingOrganisationId ?? null;
-  // One query: the agent's name, the acting organisation's, and how many organisations they belong to.
-  const [row] = await deps.db
-    .select({
-      displayName: agents.displayName,
-      organisationName: sql<
-        string | null
-      >`(select ${organisations.name} from ${organisations} where ${organisations.id} = ${organisationId})`,
-      memberships: sql<number>`(select count(*)::int from ${memberships} where ${memberships.agentId} = ${agents.id})`,
-      // The navigation shows what the roles in the acting organisation allow.
-      roles: sql<
-        string[] | null
-      >`(select ${memberships.roles} from ${memberships} where ${memberships.agentId} = ${agents.id} and ${memberships.organisationId} = ${organisationId})`,
-    })
-    .from(agents)
-    .where(eq(agents.id, agentId));
-  if (!row) return null;
-  return {
-    displayName: row.displayName,
-    organisationName: row.organisationName,
-    canChangeOrganisation: row.memberships > 1,
-    isPartner: (row.roles ?? []).includes('partner'),
-    // Same roles as the `case.list` and `person.search` permissions of the policy.
-    seesCases: (row.roles ?? []).some((role) => role === 'reception' || role === 'referent' || role === 'supervisor'),
-    receivesPeople: (row.roles ?? []).some((role) => role === 'reception' || role === 'referent'),
-    readsAudit: (row.roles ?? []).some((role) => role === 'auditor' || role === 'supervisor'),
-  };
+  return getDeskHeader(deps.db, agentId, req.session.actingOrganisationId ?? null);
 }
 
 export interface RenderOptions {

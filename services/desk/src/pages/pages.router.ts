@@ -4,28 +4,29 @@ import type { EngineClock } from '@parcours/engine';
 import { EngineError } from '@parcours/engine';
 import type { CsrfSync } from 'csrf-sync';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { sessionCookieName } from '../auth/auth.routes.ts';
-import type { Authenticator } from '../auth/log-in.ts';
-import type { DirectoryCache } from '../directory/directory-cache.ts';
-import { AppError } from '../errors/app-error.ts';
-import { appErrorOfEngine } from '../errors/problem.ts';
-import { mountAssessmentPages } from './assessment.pages.ts';
-import { mountAuditPages } from './audit.pages.ts';
-import { mountAuthPages } from './auth.pages.ts';
-import { mountCaseReferralsPages } from './case-referrals.pages.ts';
-import { mountCasesPages } from './cases.pages.ts';
-import { mountConsentsPages } from './consents.pages.ts';
-import { mountContactsPages } from './contacts.pages.ts';
-import { mountDirectoryPages } from './directory.pages.ts';
-import { mountOrientationPages } from './orientation.pages.ts';
+import { sessionCookieName } from '../api/auth.routes.ts';
+import type { DirectoryCache } from '../features/directory/directory-cache.ts';
+import { AppError } from '../http/app-error.ts';
+import type { Authenticator } from '../http/log-in.ts';
+import { appErrorOfEngine } from '../http/problem.ts';
+import { assessmentPages } from './assessment.pages.ts';
+import { auditPages } from './audit.pages.ts';
+import { authPages } from './auth.pages.ts';
+import { caseReferralsPages } from './case-referrals.pages.ts';
+import { casesPages } from './cases.pages.ts';
+import { consentsPages } from './consents.pages.ts';
+import { contactsPages } from './contacts.pages.ts';
+import { directoryPages } from './directory.pages.ts';
+import { orientationPages } from './orientation.pages.ts';
 import { type PagesDependencies, renderPage, requestIdOf } from './page-context.ts';
-import { mountPartnerPages } from './partner.pages.ts';
-import { mountPartnerLinkPages } from './partner-link.pages.ts';
-import { mountPersonsPages } from './persons.pages.ts';
+import { mountPages } from './page-route.ts';
+import { partnerPages } from './partner.pages.ts';
+import { partnerLinkPages } from './partner-link.pages.ts';
+import { personsPages } from './persons.pages.ts';
 import { saveSessionBeforeRedirect } from './redirect-after-save.ts';
 import { createStaticAssets, type StaticAssets } from './static-assets.ts';
 import { createViewEngine, type ViewEngine } from './view-engine.ts';
-import { mountWorkPages } from './work.pages.ts';
+import { workPages } from './work.pages.ts';
 
 const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
 const staticDir = fileURLToPath(new URL('../../static', import.meta.url));
@@ -80,22 +81,38 @@ export function isPageRequest(req: Request): boolean {
 
 /** The server-rendered pages of the desk (handlebars + DSFR), working without JavaScript. */
 export function createPages(options: PagesOptions, views: ViewEngine = createViewEngine(viewsDir)): Pages {
-  const deps: PagesDependencies = { db: options.db, clock: options.clock, views, assets: options.assets, csrf: options.csrf };
+  const deps: PagesDependencies = {
+    db: options.db,
+    clock: options.clock,
+    views,
+    assets: options.assets,
+    csrf: options.csrf,
+    passport: options.passport,
+    loginRateLimit: options.loginRateLimit,
+    directory: options.directory,
+    partnerLinkSecret: options.partnerLinkSecret,
+  };
   const router = express.Router();
   router.use(saveSessionBeforeRedirect);
-  mountAuthPages(router, deps, { passport: options.passport, loginRateLimit: options.loginRateLimit });
-  mountWorkPages(router, deps);
-  mountPersonsPages(router, deps);
-  mountCasesPages(router, deps);
-  mountContactsPages(router, deps);
-  mountAssessmentPages(router, deps, options.directory);
-  mountOrientationPages(router, deps, options.directory);
-  mountDirectoryPages(router, deps, options.directory);
-  mountConsentsPages(router, deps);
-  mountCaseReferralsPages(router, deps, options.directory, options.partnerLinkSecret);
-  mountPartnerPages(router, deps);
-  mountPartnerLinkPages(router, deps, { secret: options.partnerLinkSecret, scriptUrl: options.assets.partnerLinkJs });
-  mountAuditPages(router, deps);
+  mountPages(
+    router,
+    [
+      ...authPages,
+      ...workPages,
+      ...personsPages,
+      ...casesPages,
+      ...contactsPages,
+      ...assessmentPages,
+      ...orientationPages,
+      ...directoryPages,
+      ...consentsPages,
+      ...caseReferralsPages,
+      ...partnerPages,
+      ...partnerLinkPages,
+      ...auditPages,
+    ],
+    deps,
+  );
   return { router, errorHandler: pageErrorHandler(deps) };
 }
 

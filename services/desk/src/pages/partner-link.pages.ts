@@ -1,13 +1,16 @@
 import { EngineError } from '@parcours/engine';
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error.ts';
-import { partnerLinkToken } from '../partner-links/partner-link.schemas.ts';
-import { PartnerLinkRefused } from '../partner-links/partner-link-access.ts';
-import { answerByPartnerLink, getReferralByPartnerLink, type LinkCall } from '../partner-links/use-partner-link.ts';
-import type { PartnerReferral } from '../referrals/referral.schemas.ts';
+import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
+import { listReceptionPoints } from '../features/organisations/list-reception-points.ts';
+import { partnerLinkToken } from '../features/partner-links/partner-link.schemas.ts';
+import { PartnerLinkRefused } from '../features/partner-links/partner-link-access.ts';
+import { answerByPartnerLink, getReferralByPartnerLink, type LinkCall } from '../features/partner-links/use-partner-link.ts';
+import type { PartnerReferral } from '../features/referrals/referral.schemas.ts';
+import { AppError } from '../http/app-error.ts';
 import type { FieldErrors } from './form-errors.ts';
 import { type PagesDependencies, renderPage, requestIdOf } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 import {
   answerOfForm,
   answerSuccessMessage,
@@ -16,8 +19,8 @@ import {
   partnerDataModelOf,
   partnerReferralFactsOf,
   receptionPointOptionsOf,
-} from './partner.pages.ts';
-import { organisationNamesOf, receptionPointsNear, textOf } from './sharing-context.ts';
+} from './partner-answer.model.ts';
+import { textOf } from './sharing-context.ts';
 import { parisTodayOf } from './view-engine.ts';
 
 /** Without an account, a partner accepts, declines or sets an appointment: nothing else. */
@@ -62,8 +65,8 @@ async function renderLinkReferral(
     status?: number;
   },
 ): Promise<void> {
-  const receptionPoints = await receptionPointsNear(deps.db, read.referral.fromOrganisationId);
-  const names = await organisationNamesOf(deps.db, [
+  const receptionPoints = await listReceptionPoints(deps.db, read.referral.fromOrganisationId);
+  const names = await getOrganisationNames(deps.db, [
     read.referral.fromOrganisationId,
     read.referral.toOrganisationId,
     ...(read.referral.answer.appointment?.receptionPointId ? [read.referral.answer.appointment.receptionPointId] : []),
@@ -131,21 +134,29 @@ const refusalOf = (error: unknown): LinkPageMessage | null =>
  * JavaScript the partner pastes the code into the same form. Every answer page is rendered on the POST
  * (no redirect): a redirect would have to carry the code in a URL or keep it in a session.
  */
-export function mountPartnerLinkPages(
-  router: Router,
-  deps: PagesDependencies,
-  options: { secret: string; scriptUrl: string },
-): void {
-  const linkCall = (res: Response): LinkCall => ({ secret: options.secret, clock: deps.clock, requestId: requestIdOf(res) });
+const linkCall = (deps: PagesDependencies, res: Response): LinkCall => ({
+  secret: deps.partnerLinkSecret,
+  clock: deps.clock,
+  requestId: requestIdOf(res),
+});
 
-  router.get('/partenaire/lien', async (req, res) => {
-    await renderLinkForm(deps, req, res, options.scriptUrl, { message: null });
-  });
+export const partnerLinkFormPage = definePage({
+  method: 'get',
+  path: '/partenaire/lien',
+  access: { kind: 'public' },
+  handle: async ({ req, res, deps }) => {
+    await renderLinkForm(deps, req, res, deps.assets.partnerLinkJs, { message: null });
+  },
+});
 
-  router.post('/partenaire/lien', async (req, res) => {
+export const partnerLinkReferralPage = definePage({
+  method: 'post',
+  path: '/partenaire/lien',
+  access: { kind: 'public' },
+  handle: async ({ req, res, deps }) => {
     const code = partnerLinkToken.safeParse(textOf((req.body as Record<string, unknown> | undefined)?.code));
     if (!code.success) {
-      await renderLinkForm(deps, req, res, options.scriptUrl, {
+      await renderLinkForm(deps, req, res, deps.assets.partnerLinkJs, {
         message: {
           kind: 'error',
           title: 'Code incomplet',
@@ -157,17 +168,22 @@ export function mountPartnerLinkPages(
     }
     let read: PartnerReferral;
     try {
-      read = await getReferralByPartnerLink(deps.db, code.data, linkCall(res));
+      read = await getReferralByPartnerLink(deps.db, code.data, linkCall(deps, res));
     } catch (error) {
       const message = refusalOf(error);
       if (!message) throw error;
-      await renderLinkForm(deps, req, res, options.scriptUrl, { message, status: 403 });
+      await renderLinkForm(deps, req, res, deps.assets.partnerLinkJs, { message, status: 403 });
       return;
     }
     await renderLinkReferral(deps, req, res, code.data, read, { success: null, error: null });
-  });
+  },
+});
 
-  router.post('/partenaire/lien/reponse', async (req, res) => {
+export const answerByPartnerLinkPage = definePage({
+  method: 'post',
+  path: '/partenaire/lien/reponse',
+  access: { kind: 'public' },
+  handle: async ({ req, res, deps }) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const code = partnerLinkToken.safeParse(textOf(body.code));
     const revision = z.coerce.number().int().min(0).safeParse(textOf(body.expectedRevision));
@@ -175,7 +191,7 @@ export function mountPartnerLinkPages(
       throw new AppError('validation_failed', 'Le formulaire est incomplet. Rouvrez le lien et recommencez.');
     }
     const parsed = answerOfForm(body);
-    const reread = () => getReferralByPartnerLink(deps.db, code.data, linkCall(res));
+    const reread = () => getReferralByPartnerLink(deps.db, code.data, linkCall(deps, res));
     try {
       if (!parsed.ok) {
         const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, textOf(value)]));
@@ -193,7 +209,7 @@ export function mountPartnerLinkPages(
         await answerByPartnerLink(
           deps.db,
           { token: code.data, expectedRevision: revision.data, answer: parsed.answer },
-          linkCall(res),
+          linkCall(deps, res),
         );
       } catch (error) {
         const stale = error instanceof AppError || error instanceof EngineError ? error.code : null;
@@ -211,7 +227,7 @@ export function mountPartnerLinkPages(
         return;
       }
       // A refusal or an appointment uses the link: it gives no access any more.
-      await renderLinkForm(deps, req, res, options.scriptUrl, {
+      await renderLinkForm(deps, req, res, deps.assets.partnerLinkJs, {
         message: {
           kind: 'success',
           title: 'Réponse enregistrée',
@@ -221,7 +237,9 @@ export function mountPartnerLinkPages(
     } catch (error) {
       const message = refusalOf(error);
       if (!message) throw error;
-      await renderLinkForm(deps, req, res, options.scriptUrl, { message, status: 403 });
+      await renderLinkForm(deps, req, res, deps.assets.partnerLinkJs, { message, status: 403 });
     }
-  });
-}
+  },
+});
+
+export const partnerLinkPages: AnyPageRoute[] = [partnerLinkFormPage, partnerLinkReferralPage, answerByPartnerLinkPage];

@@ -1,16 +1,16 @@
-import type { Request, Response, Router } from 'express';
-import { createPerson } from '../persons/create-person.ts';
+import type { Request, Response } from 'express';
+import { createPerson } from '../features/persons/create-person.ts';
 import {
   createPersonBody,
   type DuplicateCandidate,
   type SearchPersonsBody,
   searchPersonsBody,
-} from '../persons/person.schemas.ts';
-import { searchPersons } from '../persons/search-persons.ts';
-import type { ActingAgent } from '../policy/access-policy.ts';
+} from '../features/persons/person.schemas.ts';
+import { searchPersons } from '../features/persons/search-persons.ts';
 import { emptyValues, type FieldErrors, parseForm } from './form-errors.ts';
 import { matchReasonLabels } from './labels.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 import { parisTodayOf } from './view-engine.ts';
 
 const searchFields = ['familyName', 'givenNames', 'birthDate', 'communeInsee'] as const;
@@ -79,18 +79,24 @@ function searchOf(values: {
  * with possible duplicates is created only once the agent states none of them is the one. Names travel
  * in POST bodies, never in an address.
  */
-export function mountPersonsPages(router: Router, deps: PagesDependencies): void {
-  router.get('/personnes', async (req, res) => {
-    await callerOf(deps, { kind: 'acting', permission: 'person.search' }, req, res);
+export const findPersonPage = definePage({
+  method: 'get',
+  path: '/personnes',
+  access: { kind: 'acting', permission: 'person.search' },
+  handle: async ({ req, res, deps }) => {
     await renderPersons(deps, req, res, {
       search: { values: emptyValues(searchFields), errors: {} },
       results: null,
       create: { values: emptyValues(createFields), errors: {} },
     });
-  });
+  },
+});
 
-  router.post('/personnes/recherche', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'person.search' }, req, res);
+export const searchPersonsPage = definePage({
+  method: 'post',
+  path: '/personnes/recherche',
+  access: { kind: 'acting', permission: 'person.search' },
+  handle: async ({ req, res, deps, call }) => {
     const form = parseForm(searchPersonsBody, req.body, searchFields);
     if (!form.ok) {
       await renderPersons(deps, req, res, {
@@ -101,19 +107,22 @@ export function mountPersonsPages(router: Router, deps: PagesDependencies): void
       });
       return;
     }
-    const results = await searchPersons(deps.db, form.data, deskCallOf(deps, agent, res));
+    const results = await searchPersons(deps.db, form.data, call);
     await renderPersons(deps, req, res, {
       search: { values: { ...emptyValues(searchFields), ...form.data }, errors: {} },
       results,
       create: { values: { ...emptyValues(createFields), ...form.data }, errors: {} },
     });
-  });
+  },
+});
 
-  router.post('/personnes', async (req, res) => {
-    const agent: ActingAgent = await callerOf(deps, { kind: 'acting', permission: 'person.create' }, req, res);
+export const createPersonPage = definePage({
+  method: 'post',
+  path: '/personnes',
+  access: { kind: 'acting', permission: 'person.create' },
+  handle: async ({ req, res, deps, call }) => {
     const form = parseForm(createPersonBody, req.body, createFields);
     const confirmed = (req.body as { confirmNoDuplicate?: unknown }).confirmNoDuplicate === 'oui';
-    const call = deskCallOf(deps, agent, res);
     if (!form.ok) {
       const familyName = form.values.familyName ?? '';
       const results = familyName ? await searchPersons(deps.db, searchOf({ ...form.values, familyName }), call) : null;
@@ -145,8 +154,10 @@ export function mountPersonsPages(router: Router, deps: PagesDependencies): void
     const person = await createPerson(deps.db, form.data, call);
     setFlash(req, { kind: 'success', message: 'La personne est enregistrée. Vous pouvez ouvrir son dossier.' });
     res.redirect(303, `/dossiers/nouveau?personne=${person.id}`);
-  });
-}
+  },
+});
+
+export const personsPages: AnyPageRoute[] = [findPersonPage, searchPersonsPage, createPersonPage];
 
 function pick(values: Record<string, string>, keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.map((key) => [key, values[key] ?? '']));

@@ -1,12 +1,13 @@
-import { agents, memberships, organisations, type ReceptionChannel, receptionChannels } from '@parcours/db';
+import { type ReceptionChannel, receptionChannels } from '@parcours/db';
 import { type JourneyStage, journeyStages } from '@parcours/journey';
-import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Router } from 'express';
 import { z } from 'zod';
-import { listWorkQueue, type WorkQueueItem, workQueueLimit } from '../cases/list-work-queue.ts';
-import { countContactsSince } from '../contacts/record-contact.ts';
+import { listWorkQueue, type WorkQueueItem, workQueueLimit } from '../features/cases/list-work-queue.ts';
+import { countContactsSince } from '../features/contacts/record-contact.ts';
+import { listOrganisationReferents } from '../features/organisations/list-organisation-referents.ts';
+import { listTerritoryOrganisations } from '../features/organisations/list-territory-organisations.ts';
 import { channelLabels, stageLabels } from './labels.ts';
-import { callerOf, deskCallOf, type PagesDependencies, renderPage } from './page-context.ts';
+import { renderPage } from './page-context.ts';
+import { type AnyPageRoute, definePage } from './page-route.ts';
 import { formatDate, parisStartOfDay } from './view-engine.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -50,9 +51,11 @@ function deadlineOf(item: WorkQueueItem, now: Date) {
   };
 }
 
-export function mountWorkPages(router: Router, deps: PagesDependencies): void {
-  router.get('/mon-travail', async (req, res) => {
-    const agent = await callerOf(deps, { kind: 'acting', permission: 'case.list' }, req, res);
+export const workPage = definePage({
+  method: 'get',
+  path: '/mon-travail',
+  access: { kind: 'acting', permission: 'case.list' },
+  handle: async ({ req, res, deps, caller: agent, call }) => {
     const filters = workFilters.parse(req.query);
     const now = deps.clock.now();
     const items = await listWorkQueue(
@@ -63,20 +66,11 @@ export function mountWorkPages(router: Router, deps: PagesDependencies): void {
         entryOrganisationId: filters.accueil,
         referentAgentId: filters.referent,
       },
-      deskCallOf(deps, agent, res),
+      call,
     );
     const [territoryOrganisations, referents, contactsToday] = await Promise.all([
-      deps.db
-        .select({ id: organisations.id, name: organisations.name })
-        .from(organisations)
-        .where(eq(organisations.territoryId, agent.territoryId))
-        .orderBy(asc(organisations.name)),
-      deps.db
-        .select({ id: agents.id, name: agents.displayName })
-        .from(memberships)
-        .innerJoin(agents, eq(agents.id, memberships.agentId))
-        .where(and(eq(memberships.organisationId, agent.organisationId), sql`'referent' = any(${memberships.roles})`))
-        .orderBy(asc(agents.displayName)),
+      listTerritoryOrganisations(deps.db, agent.territoryId),
+      listOrganisationReferents(deps.db, agent.organisationId),
       countContactsSince(deps.db, agent, parisStartOfDay(now)),
     ]);
     const organisationName = new Map(territoryOrganisations.map((organisation) => [organisation.id, organisation.name]));
@@ -129,5 +123,7 @@ export function mountWorkPages(router: Router, deps: PagesDependencies): void {
       },
       { nav: 'work' },
     );
-  });
-}
+  },
+});
+
+export const workPages: AnyPageRoute[] = [workPage];

@@ -1,24 +1,11 @@
 import { type ConsentFacts, type Disclosure, disclosableCategories } from '@parcours/consent';
 import type { DataCategory, ReferralPurpose } from '@parcours/db';
-import {
-  type Actor,
-  agents,
-  caseMembers,
-  cases,
-  type Database,
-  type MembershipRole,
-  memberships,
-  organisations,
-  persons,
-} from '@parcours/db';
-import { and, eq, or, type SQL, sql } from 'drizzle-orm';
-import type { Request } from 'express';
-import { recordAudit } from '../audit/record-audit.ts';
-import { membershipLoadedWith, type SessionMembership } from '../auth/database-session.store.ts';
-import { AppError } from '../errors/app-error.ts';
+import { type Actor, caseMembers, cases, type MembershipRole, persons } from '@parcours/db';
+import { eq, or, type SQL, sql } from 'drizzle-orm';
 
 /**
- * The one place that decides who may do what. Default deny: a route names its access, an acting
+ * The one place that decides who may do what: it only decides (no HTTP, no session, no audit writing;
+ * `src/http/resolve-caller.ts` applies it to a request and audits a refusal). Default deny: a route names its access, an acting
  * route names a permission, and a permission lists the roles that hold it; anything not listed is
  * refused. Case-level access is decided here too, and the use cases only apply these predicates.
  */
@@ -197,65 +184,9 @@ export function auditActorOf(agent: ActingAgent): Actor {
 
 const rolesSpanningTerritoryInAudit: readonly MembershipRole[] = ['auditor', 'supervisor'];
 
-/**
- * Resolves who calls a route, or refuses: 401 without a session, 403 without an acting organisation
- * (or when the membership was revoked since, or the agent deactivated), 403 when no role holds the
- * permission (audited). The membership is read on every request, so a revoked role stops working at
- * once: in the common case the session store read it with the session, in the same statement.
- */
-export async function resolveCaller<A extends Access>(
-  db: Database,
-  access: A,
-  req: Request,
-  call: { requestId: string; at: Date },
-): Promise<CallerOf<A>> {
-  if (access.kind === 'public') return null as CallerOf<A>;
-  const agentId = req.session?.passport?.user;
-  if (!agentId) throw new AppError('unauthenticated', 'Connectez-vous pour accéder à cette ressource.');
-  if (access.kind === 'agent') return { agentId } as CallerOf<A>;
-
-  const organisationId = req.session.actingOrganisationId;
-  if (!organisationId) {
-    throw new AppError('acting_organisation_required', 'Choisissez la structure pour laquelle vous agissez.');
-  }
-  const membership = await actingMembershipOf(db, req, agentId, organisationId);
-  if (!membership?.roles || !membership.territoryId || !membership.agentActive) {
-    throw new AppError('acting_organisation_required', 'Vous n’agissez plus pour cette structure. Choisissez-en une.');
-  }
-  const agent: ActingAgent = {
-    agentId,
-    organisationId,
-    territoryId: membership.territoryId,
-    roles: membership.roles as MembershipRole[],
-  };
-  if (!agent.roles.some((role) => rolesHolding[access.permission].includes(role))) {
-    await recordAudit(db, agent, { action: access.permission, subjectKind: 'route', subjectIds: [], outcome: 'denied' }, call);
-    throw new AppError('forbidden', 'Votre rôle dans cette structure ne permet pas cette action.');
-  }
-  return agent as CallerOf<A>;
-}
-
-type MembershipFacts = Pick<SessionMembership, 'roles' | 'territoryId' | 'agentActive'>;
-
-/**
- * The facts the session's statement read, when they were read for this agent and organisation; else
- * (a session created or changed during this request: login, organisation chosen) read now.
- */
-async function actingMembershipOf(
-  db: Database,
-  req: Request,
-  agentId: string,
-  organisationId: string,
-): Promise<MembershipFacts | undefined> {
-  const loaded = membershipLoadedWith(req);
-  if (loaded?.agentId === agentId && loaded.organisationId === organisationId) return loaded;
-  const [row] = await db
-    .select({ roles: memberships.roles, territoryId: organisations.territoryId, agentActive: agents.active })
-    .from(memberships)
-    .innerJoin(agents, eq(agents.id, memberships.agentId))
-    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-    .where(and(eq(memberships.agentId, agentId), eq(memberships.organisationId, organisationId)));
-  return row;
+/** Whether one of the roles an agent holds in the acting organisation holds the permission. */
+export function holdsPermission(roles: readonly MembershipRole[], permission: Permission): boolean {
+  return roles.some((role) => rolesHolding[permission].includes(role));
 }
 
 /** An organisation reaches a case it is the entry point or the référent of. */

@@ -1,0 +1,45 @@
+import { agents, type Executor, type MembershipRole, memberships, organisations } from '@parcours/db';
+import { eq, sql } from 'drizzle-orm';
+import { holdsPermission } from '../../policy/access-policy.ts';
+
+/** What the page header and navigation show of the logged-in agent (staff data, never person data). */
+export interface DeskHeader {
+  displayName: string;
+  organisationName: string | null;
+  canChangeOrganisation: boolean;
+  isPartner: boolean;
+  seesCases: boolean;
+  receivesPeople: boolean;
+  readsAudit: boolean;
+}
+
+/** The header's agent and organisation names, read from the session's ids; null when the agent is gone. */
+export async function getDeskHeader(db: Executor, agentId: string, organisationId: string | null): Promise<DeskHeader | null> {
+  // One query: the agent's name, the acting organisation's, and how many organisations they belong to.
+  const [row] = await db
+    .select({
+      displayName: agents.displayName,
+      organisationName: sql<
+        string | null
+      >`(select ${organisations.name} from ${organisations} where ${organisations.id} = ${organisationId})`,
+      memberships: sql<number>`(select count(*)::int from ${memberships} where ${memberships.agentId} = ${agents.id})`,
+      // The navigation shows what the roles in the acting organisation allow.
+      roles: sql<
+        string[] | null
+      >`(select ${memberships.roles} from ${memberships} where ${memberships.agentId} = ${agents.id} and ${memberships.organisationId} = ${organisationId})`,
+    })
+    .from(agents)
+    .where(eq(agents.id, agentId));
+  if (!row) return null;
+  // The navigation offers what the policy allows the roles held in the acting organisation.
+  const roles = (row.roles ?? []) as MembershipRole[];
+  return {
+    displayName: row.displayName,
+    organisationName: row.organisationName,
+    canChangeOrganisation: row.memberships > 1,
+    isPartner: holdsPermission(roles, 'partner.inbox'),
+    seesCases: holdsPermission(roles, 'case.list'),
+    receivesPeople: holdsPermission(roles, 'person.search'),
+    readsAudit: holdsPermission(roles, 'audit.read'),
+  };
+}

@@ -1,0 +1,82 @@
+import { type Database, directoryServices, withActor } from '@parcours/db';
+import { importDirectory as importRows, parseDirectoryFile, type RejectedRow } from '@parcours/directory';
+import { and, inArray, isNull, ne, or } from 'drizzle-orm';
+import { AppError } from '../../http/app-error.ts';
+import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
+import { actorOf } from '../../policy/access-policy.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { DirectoryImportReport } from './directory.schemas.ts';
+import type { DirectoryCache } from './directory-cache.ts';
+import { readTerritoryGeography } from './territory-geography.ts';
+
+/**
+ * Imports a directory file into the acting organisation's territory: each row checked on its own (the
+ * territory's communes included), good rows upserted by id, every bad row reported with its French
+ * reasons. A row whose id belongs to another territory's directory is refused rather than moved, so an
+ * administrator of one territory cannot rewrite another's services. The cached index is dropped after.
+ */
+export async function importDirectory(
+  db: Database,
+  directories: DirectoryCache,
+  input: unknown,
+  call: DeskCall,
+): Promise<DirectoryImportReport> {
+  const territoryId = call.agent.territoryId;
+  const at = call.clock.now();
+  const report = await withActor(db, actorOf(call.agent), async (tx) => {
+    const geography = await readTerritoryGeography(tx, territoryId);
+    const knownCommunes = geography.communeCodes.length > 0 ? geography.communeCodes : undefined;
+    const parsed = parseDirectoryFile(input, knownCommunes ? { knownCommunes } : {});
+    if (parsed.fileError) {
+      throw new AppError('validation_failed', 'Le fichier d’annuaire est inutilisable.', {
+        errors: [{ field: '', message: parsed.fileError }],
+      });
+    }
+    const ids = parsed.accepted.map((service) => service.id);
+    const foreign = new Set<string>();
+    for (let start = 0; start < ids.length; start += 1000) {
+      const rows = await tx
+        .select({ id: directoryServices.id })
+        .from(directoryServices)
+        .where(
+          and(
+            inArray(directoryServices.id, ids.slice(start, start + 1000)),
+            or(isNull(directoryServices.territoryId), ne(directoryServices.territoryId, territoryId)),
+          ),
+        );
+      for (const row of rows) foreign.add(row.id);
+    }
+    const rejected: RejectedRow[] = [...parsed.rejected];
+    if (foreign.size > 0) {
+      // Indexes of the accepted rows in the file: the ones not rejected, in order.
+      const rejectedIndexes = new Set(parsed.rejected.map((row) => row.index));
+      const acceptedIndexes = Array.from({ length: parsed.total }, (_, index) => index).filter(
+        (index) => !rejectedIndexes.has(index),
+      );
+      parsed.accepted.forEach((service, position) => {
+        if (foreign.has(service.id)) {
+          rejected.push({
+            index: acceptedIndexes[position] ?? -1,
+            id: service.id,
+            reasons: [`id : identifiant « ${service.id} » déjà utilisé par l’annuaire d’un autre territoire`],
+          });
+        }
+      });
+      rejected.sort((a, b) => a.index - b.index);
+    }
+    const kept = parsed.accepted.filter((service) => !foreign.has(service.id));
+    const written =
+      kept.length === 0
+        ? 0
+        : (await importRows(tx, kept, { territoryId, now: at, ...(knownCommunes ? { knownCommunes } : {}) })).written;
+    await recordAudit(
+      tx,
+      call.agent,
+      { action: 'directory.import', subjectKind: 'directory', subjectIds: [territoryId], outcome: 'allowed' },
+      auditCallOf(call),
+    );
+    return { territoryId, total: parsed.total, written, rejected };
+  });
+  directories.invalidate(territoryId);
+  return report;
+}
