@@ -13,13 +13,13 @@ import {
   type DatabaseHandle,
   personIdentities,
   persons,
-  referralPurposes,
   rowsOf,
   systemActor,
   withActor,
 } from '@parcours/db';
 import { createReferral, openCase } from '@parcours/engine';
 import { availableBackends, createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { referralPurposes } from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

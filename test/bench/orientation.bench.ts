@@ -7,16 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { needLevels, urgencies } from '@parcours/assessment';
-import { bassinsDeVieOf, communesOf } from '@parcours/demo-territory';
-import {
-  buildDirectoryIndex,
-  bundleCodes,
-  type DirectoryService,
-  demoDirectory,
-  permanenceModes,
-  weekdays,
-} from '@parcours/directory';
+import { bassinsDeVieOf, communesOf, demoDirectory } from '@parcours/demo-territory';
+import { buildDirectoryIndex, type DirectoryService, permanenceModes, weekdays } from '@parcours/directory';
 import { type OrientationNeed, orientationRulesV1, suggestServices } from '@parcours/orientation';
+import { bundleCodes } from '@parcours/vocabulary';
 
 const serviceCount = 10_000;
 const samples = 2_000;

@@ -16,7 +16,6 @@ import {
   caseMembers,
   cases,
   consents,
-  type DataCategory,
   type Executor,
   organisations,
   personIdentities,
@@ -25,6 +24,7 @@ import {
   territories,
   withActor,
 } from '@parcours/db';
+import type { DataCategory } from '@parcours/vocabulary';
 import { and, asc, eq } from 'drizzle-orm';
 import { createBenchDatabase, percentile, round } from './bench-database.ts';
 

@@ -1,5 +1,10 @@
-import type { DataCategory, PotentialRightStatus } from '@parcours/db';
-import { type BundleCode, frenchIssueMessage, issueReasons } from '@parcours/directory';
+import {
+  type BundleCode,
+  type DataCategory,
+  frenchIssueMessage,
+  issueReasons,
+  type PotentialRightStatus,
+} from '@parcours/vocabulary';
 import { z } from 'zod';
 import type { AssessmentForm, NeedDomainDefinition } from './assessment-form.schema.ts';
 import {

@@ -1,4 +1,4 @@
-import { bundleCodes } from '@parcours/directory';
+import { bundleCodes } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 /** Data categories an answer may belong to (a subset of @parcours/db's `dataCategories`). */

@@ -1,4 +1,4 @@
-import { serviceBundles } from '@parcours/directory';
+import { serviceBundles } from '@parcours/vocabulary';
 import { describe, expect, it } from 'vitest';
 import { AssessmentForm } from './assessment-form.schema.ts';
 import { multidimensionalFormV1 } from './forms/multidimensional-v1.form.ts';

@@ -1,5 +1,4 @@
-import type { AssessmentStatus, DataCategory, PotentialRightStatus } from '@parcours/db';
-import type { NonTakeUpReason } from '@parcours/journey';
+import type { AssessmentStatus, DataCategory, NonTakeUpReason, PotentialRightStatus } from '@parcours/vocabulary';
 import {
   type AssessmentAnswers,
   dataCategoriesOf,

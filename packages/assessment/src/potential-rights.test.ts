@@ -1,5 +1,4 @@
-import { organisationKinds } from '@parcours/db';
-import { nonTakeUpReasons } from '@parcours/journey';
+import { nonTakeUpReasons, organisationKinds } from '@parcours/vocabulary';
 import { describe, expect, it } from 'vitest';
 import { followUpRight, isRightFollowUpOver, PotentialRight, rightCodes, rightsCatalogue } from './potential-rights.ts';
 

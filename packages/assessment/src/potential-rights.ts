@@ -1,5 +1,11 @@
-import { type OrganisationKind, type PotentialRightStatus, potentialRightStatuses } from '@parcours/db';
-import { codesOf, type NonTakeUpReason, nonTakeUpReasons } from '@parcours/journey';
+import {
+  codesOf,
+  type NonTakeUpReason,
+  nonTakeUpReasons,
+  type OrganisationKind,
+  type PotentialRightStatus,
+  potentialRightStatuses,
+} from '@parcours/vocabulary';
 import { z } from 'zod';
 import type { NeedDomainCode } from './forms/multidimensional-v1.form.ts';
 

@@ -1,4 +1,4 @@
-import { type DataCategory, dataCategories, referralPurposes } from '@parcours/db';
+import { type DataCategory, dataCategories, referralPurposes } from '@parcours/vocabulary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ConsentFacts, checkSharing, disclosableCategories, filterToCategories, isConsentActive } from './coverage.ts';

@@ -1,4 +1,4 @@
-import type { ConsentDecision, DataCategory, ReferralPurpose } from '@parcours/db';
+import type { ConsentDecision, DataCategory, ReferralPurpose } from '@parcours/vocabulary';
 
 /** What a consent says, as the rules need it: read fresh from the database on every request, never cached. */
 export interface ConsentFacts {

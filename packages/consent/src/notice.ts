@@ -5,7 +5,7 @@ import {
   dataCategories,
   type ReferralPurpose,
   referralPurposes,
-} from '@parcours/db';
+} from '@parcours/vocabulary';
 
 /** French labels for the person, also used by the desk and its pages. */
 export const dataCategoryLabels: Record<DataCategory, string> = {

@@ -1,6 +1,6 @@
+import type { ActorKind } from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
 import type { Database, Transaction } from './client.ts';
-import type { ActorKind } from './schema/enums.ts';
 
 /** Who is acting: an agent for an organisation, a partner through a signed link, the system, or the person. */
 export interface Actor {

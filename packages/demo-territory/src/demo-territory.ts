@@ -1,16 +1,7 @@
-import {
-  agents,
-  type Database,
-  type MembershipRole,
-  memberships,
-  type OrganisationKind,
-  organisations,
-  personIdentities,
-  persons,
-  territories,
-} from '@parcours/db';
+import { agents, type Database, memberships, organisations, personIdentities, persons, territories } from '@parcours/db';
 import { openCase, sendCaseEvent } from '@parcours/engine';
 import { defaultDelayWorkingDays } from '@parcours/journey';
+import type { MembershipRole, OrganisationKind } from '@parcours/vocabulary';
 import { hash } from 'argon2';
 import { eq } from 'drizzle-orm';
 import { bassinsDeVieOf, communesOf } from './communes.ts';

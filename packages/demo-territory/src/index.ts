@@ -7,3 +7,4 @@ export {
   type SeedResult,
   seedDemoTerritory,
 } from './demo-territory.ts';
+export { demoDirectory } from './hautes-alpes.directory.ts';

@@ -1,5 +1,5 @@
+import type { BundleCode } from '@parcours/vocabulary';
 import type { DirectoryService } from './directory.schema.ts';
-import type { BundleCode } from './service-bundles.ts';
 
 /** The territory's communes and bassins de vie, e.g. `communesOf('05')` and `bassinsDeVieOf('05')`. */
 export interface Geography {

@@ -1,6 +1,5 @@
-import { organisationKinds } from '@parcours/db';
+import { bundleCodes, organisationKinds } from '@parcours/vocabulary';
 import { z } from 'zod';
-import { bundleCodes } from './service-bundles.ts';
 
 /**
  * One service of the directory, flattened the way data·inclusion publishes services (organisation

@@ -1,11 +1,3 @@
-export { demoDirectory } from './demo/hautes-alpes.directory.ts';
-export {
-  type DirectoryImportResult,
-  type ImportDirectoryOptions,
-  importDirectory,
-  readDirectory,
-  type StoredService,
-} from './directory.repository.ts';
 export {
   Address,
   applicationModes,
@@ -34,9 +26,6 @@ export {
 export {
   type DirectoryImportReport,
   exportDirectory,
-  formatIssuePath,
-  frenchIssueMessage,
-  issueReasons,
   type ParseDirectoryOptions,
   parseDirectoryFile,
   parseDirectoryJson,
@@ -54,4 +43,3 @@ export {
   type ServiceSearchResult,
   searchServices,
 } from './directory-index.ts';
-export { type BundleCode, bundleCodes, bundleLabel, type ServiceBundle, serviceBundles } from './service-bundles.ts';

@@ -4,15 +4,13 @@ import {
   cases,
   caseTimers,
   type Database,
-  dataCategories,
-  receptionChannels,
-  referralPurposes,
   referrals,
   systemActor,
   type Transaction,
   territories,
   withActor,
 } from '@parcours/db';
+import type { JobName } from '@parcours/jobs';
 import {
   allowedEventsOf,
   applyTransition,
@@ -28,6 +26,7 @@ import {
   startMachine,
   type TransitionOutcome,
 } from '@parcours/journey';
+import { dataCategories, receptionChannels, referralPurposes } from '@parcours/vocabulary';
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { EngineError } from './errors.ts';
@@ -41,7 +40,7 @@ export const engineJobNames = {
   caseAssigned: 'effect.notifyCaseAssigned',
   /** Written by the engine itself when the partner answers a referral: the case's followers are told. */
   referralAnswered: 'effect.notifyReferralAnswered',
-} as const;
+} as const satisfies Record<string, JobName>;
 
 /**
  * Referral events that are the partner's answers (every one but the sender's SEND and CANCEL, and timers):

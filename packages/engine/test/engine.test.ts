@@ -1,5 +1,5 @@
 import { type Actor, auditEvents, caseEvents, cases, caseTimers, outbox, referenceCodes, referrals } from '@parcours/db';
-import { referenceCodeLists } from '@parcours/journey';
+
 import {
   availableBackends,
   createFixtureTerritory,
@@ -8,6 +8,7 @@ import {
   ManualClock,
   type TestDatabase,
 } from '@parcours/testing';
+import { referenceCodeLists } from '@parcours/vocabulary';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,5 @@
 export * from './delays.ts';
 export * from './journey.machine.ts';
-export * from './reference-codes.ts';
 export * from './referral.machine.ts';
 export * from './runtime.ts';
 export * from './sample-events.ts';

@@ -1,7 +1,7 @@
+import { closureReasons, codesOf, referralOutcomes } from '@parcours/vocabulary';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { nominalDelays } from './delays.ts';
-import { closureReasons, codesOf, referralOutcomes } from './reference-codes.ts';
 
 /**
  * The journey of one case through the guichet intégré:

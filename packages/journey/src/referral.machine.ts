@@ -1,7 +1,7 @@
+import { codesOf, declineReasons, referralOutcomes } from '@parcours/vocabulary';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { nominalDelays } from './delays.ts';
-import { codesOf, declineReasons, referralOutcomes } from './reference-codes.ts';
 
 /**
  * The closed loop of one referral to a partner (cf. FHIR Task, the inclusion services):

@@ -1,5 +1,5 @@
-import { bassinsDeVieOf, communesOf } from '@parcours/demo-territory';
-import { buildDirectoryIndex, demoDirectory } from '@parcours/directory';
+import { bassinsDeVieOf, communesOf, demoDirectory } from '@parcours/demo-territory';
+import { buildDirectoryIndex } from '@parcours/directory';
 import { describe, expect, it } from 'vitest';
 import { planOrientationChoice } from './orientation-choice.ts';
 import { orientationRulesV1 } from './orientation-rules.ts';

@@ -1,6 +1,7 @@
 import type { AssessmentIssue, Validation } from '@parcours/assessment';
-import { type OrientationChoiceReason, orientationChoiceReasons } from '@parcours/db';
+
 import type { DirectoryIndex } from '@parcours/directory';
+import { type OrientationChoiceReason, orientationChoiceReasons } from '@parcours/vocabulary';
 import type { OrientationRules } from './orientation-rules.ts';
 import type { Suggestion } from './suggest-services.ts';
 

@@ -1,5 +1,5 @@
 import { multidimensionalFormV1 } from '@parcours/assessment';
-import { bundleCodes } from '@parcours/directory';
+import { bundleCodes } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 const points = z.number().finite();

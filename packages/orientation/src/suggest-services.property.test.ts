@@ -1,5 +1,7 @@
 import { needLevels, urgencies } from '@parcours/assessment';
-import { buildDirectoryIndex, bundleCodes, type DirectoryService, demoDirectory, permanenceModes } from '@parcours/directory';
+import { demoDirectory } from '@parcours/demo-territory';
+import { buildDirectoryIndex, type DirectoryService, permanenceModes } from '@parcours/directory';
+import { bundleCodes } from '@parcours/vocabulary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { orientationRulesV1 } from './orientation-rules.ts';

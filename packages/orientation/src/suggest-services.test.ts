@@ -1,6 +1,6 @@
 import { multidimensionalFormV1 } from '@parcours/assessment';
-import { bassinsDeVieOf, communesOf } from '@parcours/demo-territory';
-import { buildDirectoryIndex, demoDirectory } from '@parcours/directory';
+import { bassinsDeVieOf, communesOf, demoDirectory } from '@parcours/demo-territory';
+import { buildDirectoryIndex } from '@parcours/directory';
 import { describe, expect, it } from 'vitest';
 import { OrientationRules, orientationRulesV1 } from './orientation-rules.ts';
 import { suggestForAssessment, suggestServices } from './suggest-services.ts';

@@ -7,7 +7,6 @@ import {
   type Urgency,
 } from '@parcours/assessment';
 import {
-  type BundleCode,
   type DirectoryIndex,
   type DirectoryService,
   type IndexedService,
@@ -16,6 +15,7 @@ import {
   proximityOf,
   weekdayLabels,
 } from '@parcours/directory';
+import type { BundleCode } from '@parcours/vocabulary';
 import { type OrientationRules, orientationRulesV1 } from './orientation-rules.ts';
 
 export interface OrientationNeed {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { agents, auditEvents, caseMembers, type Database, type MembershipRole, memberships, persons } from '@parcours/db';
+import { agents, auditEvents, caseMembers, type Database, memberships, persons } from '@parcours/db';
 import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
+import type { MembershipRole } from '@parcours/vocabulary';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import type TestAgent from 'supertest/lib/agent.js';

@@ -1,4 +1,4 @@
-import type { MembershipRole } from '@parcours/db';
+import type { MembershipRole } from '@parcours/vocabulary';
 
 /**
  * Who may succeed at each operation of the desk's API, stated once per operationId, independently of the

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { agents, auditEvents, type MembershipRole, membershipRoles, memberships, partnerLinks } from '@parcours/db';
+import { agents, auditEvents, memberships, partnerLinks } from '@parcours/db';
 import { demoPassword } from '@parcours/demo-territory';
 import { createReferral, type EngineClock, sendReferralEvent } from '@parcours/engine';
 import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { type MembershipRole, membershipRoles } from '@parcours/vocabulary';
 import argon2 from 'argon2';
 import { eq, inArray } from 'drizzle-orm';
 import type { Express } from 'express';

@@ -1,5 +1,6 @@
 import { auditEvents, directoryServices, orientationChoices, referrals, systemActor } from '@parcours/db';
-import { type DirectoryServiceInput, demoDirectory } from '@parcours/directory';
+import { demoDirectory } from '@parcours/demo-territory';
+import type { DirectoryServiceInput } from '@parcours/directory';
 import { sendReferralEvent } from '@parcours/engine';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';

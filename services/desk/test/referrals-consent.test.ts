@@ -4,8 +4,6 @@ import {
   auditEvents,
   caseEvents,
   consents,
-  type DataCategory,
-  dataCategories,
   memberships,
   outbox,
   partnerLinks,
@@ -14,6 +12,7 @@ import {
 } from '@parcours/db';
 import { createReferral, fireTimer, listDueTimers, sendCaseEvent } from '@parcours/engine';
 import { createTestDatabase, type ManualClock, type TestDatabase } from '@parcours/testing';
+import { type DataCategory, dataCategories } from '@parcours/vocabulary';
 import { and, count, eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import fc from 'fast-check';

@@ -1,7 +1,7 @@
 import { multidimensionalFormV1 } from '@parcours/assessment';
 import { agents, type Database, memberships } from '@parcours/db';
-import { communesOf, demoPassword, demoTerritoryId, seedDemoTerritory } from '@parcours/demo-territory';
-import { demoDirectory, importDirectory } from '@parcours/directory';
+import { communesOf, demoDirectory, demoPassword, demoTerritoryId, seedDemoTerritory } from '@parcours/demo-territory';
+import { importDirectory } from '@parcours/directory-store';
 import argon2 from 'argon2';
 import type { Express } from 'express';
 import request from 'supertest';

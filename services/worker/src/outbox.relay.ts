@@ -1,7 +1,7 @@
 import { type Database, outbox } from '@parcours/db';
+import { isJobName, jobIdOf, PoisonPayloadError } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import { isJobName, jobIdOf, PoisonPayloadError } from './jobs/job-catalog.ts';
 import { recordJobFailure } from './jobs/job-failures.repository.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 

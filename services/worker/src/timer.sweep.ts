@@ -1,8 +1,8 @@
 import { caseTimers, type Database, systemActor, withActor } from '@parcours/db';
 import { type EngineClock, fireTimer, listDueTimers } from '@parcours/engine';
+import { timerDeliveryJobId } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
-import { timerDeliveryJobId } from './jobs/job-catalog.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 
 export interface TimerSweepDeps {

@@ -1,8 +1,8 @@
 import { defaultSafetyMarginMs, sealAuditBatch } from '@parcours/audit';
 import type { Database } from '@parcours/db';
 import { type EngineClock, outboxJobNames, systemClock } from '@parcours/engine';
+import { assertCatalogComplete, type JobName, jobCatalog, type RetryPolicy } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
-import { assertCatalogComplete, type JobName, jobCatalog, type RetryPolicy } from './jobs/job-catalog.ts';
 import { createJobProcessor, type JobHandlers } from './jobs/job-processor.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import { createMailJobHandlers } from './jobs/mail.jobs.ts';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { jobFailures } from '@parcours/db';
+import type { RetryPolicy } from '@parcours/jobs';
 import { createLogger } from '@parcours/observability';
 import { createTestDatabase, redisForTests, type TestDatabase } from '@parcours/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RetryPolicy } from '../src/jobs/job-catalog.ts';
 import { createJobProcessor, type JobHandlers } from '../src/jobs/job-processor.ts';
 import { createBullmqRunner, obliterateQueues } from '../src/runners/bullmq.runner.ts';
 import { createInProcessRunner } from '../src/runners/in-process.runner.ts';

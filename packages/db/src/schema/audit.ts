@@ -1,8 +1,49 @@
+import { actorKinds } from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
-import { bigint, check, customType, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  customType,
+  index,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { instant } from './columns.ts';
+import { sqlInList } from './enums.ts';
 
 /** Raw bytes. Read and written through `encode`/`decode(…, 'hex')` so both drivers see the same text. */
 const bytea = customType<{ data: string; driverData: string }>({ dataType: () => 'bytea' });
+
+/** Who did what to which subject, ids only: never a name, never free text about a person. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    sequence: bigserial('sequence', { mode: 'number' }).primaryKey(),
+    at: instant('at').notNull().defaultNow(),
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id'),
+    organisationId: uuid('organisation_id'),
+    action: text('action').notNull(),
+    subjectKind: text('subject_kind').notNull(),
+    subjectIds: text('subject_ids').array().notNull().default(sql`'{}'::text[]`),
+    purpose: text('purpose'),
+    consentId: uuid('consent_id'),
+    outcome: text('outcome').notNull(),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    check('audit_events_actor_kind_check', sql.raw(`actor_kind in (${sqlInList(actorKinds)})`)),
+    check('audit_events_outcome_check', sql`outcome in ('allowed', 'denied', 'failed')`),
+    index('audit_events_subject_idx').using('gin', t.subjectIds),
+    index('audit_events_at_idx').on(t.at),
+  ],
+);
 
 /**
  * The audit's hash chain (issue 8), written by the worker in batches so that no request waits for it.

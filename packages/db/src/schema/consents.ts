@@ -1,39 +1,28 @@
+import {
+  consentDecisions,
+  consentGivers,
+  consentInformationItems,
+  consentMethods,
+  dataCategories,
+  referralPurposes,
+  withdrawalChannels,
+  withdrawers,
+} from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { dataCategories, referralPurposes, sqlInList } from './enums.ts';
-import { agents, cases, organisations, persons, referrals } from './tables.ts';
+import { check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { agents } from './agents.ts';
+import { cases } from './cases.ts';
+import { createdAt, instant } from './columns.ts';
+import { sqlInList } from './enums.ts';
+import { persons } from './persons.ts';
+import { organisations } from './territory.ts';
 
 /**
  * Sharing consent (issue 7): CSP L.1110-4, CASF L.121-6-2, décret 2016-1349. Sharing a person's data with
  * another institution outside a care team needs their prior consent, given after being told what is
  * shared, with whom, by what means and with which security. An opposition blocks every non-mandatory
- * sharing. Closed vocabularies live here, next to the CHECK constraints; @parcours/consent imports them.
+ * sharing.
  */
-
-/** A consent to sharing, or an opposition to any sharing. */
-export const consentDecisions = ['consent', 'opposition'] as const;
-export type ConsentDecision = (typeof consentDecisions)[number];
-
-/** Who expressed it: the person, or their legal representative (recorded as such). */
-export const consentGivers = ['person', 'legal_representative'] as const;
-export type ConsentGiver = (typeof consentGivers)[number];
-
-export const consentMethods = ['oral_attested', 'signed_paper', 'digital'] as const;
-export type ConsentMethod = (typeof consentMethods)[number];
-
-/** The four pieces of information the person must have been given before consenting. */
-export const consentInformationItems = ['what_is_shared', 'with_whom', 'by_what_means', 'which_security'] as const;
-export type ConsentInformationItem = (typeof consentInformationItems)[number];
-
-export const withdrawalChannels = ['in_person', 'phone', 'email', 'postal_mail', 'digital'] as const;
-export type WithdrawalChannel = (typeof withdrawalChannels)[number];
-
-/** Who withdrew: the person, their legal representative (through an agent), or the agent on a documented request. */
-export const withdrawers = ['person', 'legal_representative'] as const;
-export type Withdrawer = (typeof withdrawers)[number];
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const instant = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
  * One consent (or opposition) of one person. A record never changes except for its withdrawal: a new
@@ -102,69 +91,4 @@ export const consents = pgTable(
     ),
     index('consents_person_idx').on(t.personId),
   ],
-);
-
-/**
- * A signed link through which a partner without an account answers one referral. Only the SHA-256 of the
- * token is stored; the token itself (the link id and an HMAC, nothing personal) is shown once to the agent
- * who issued it. Valid 8 days; used once the partner's answer is final (declined, appointment set).
- */
-export const partnerLinks = pgTable(
-  'partner_links',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    referralId: uuid('referral_id')
-      .notNull()
-      .references(() => referrals.id),
-    organisationId: uuid('organisation_id')
-      .notNull()
-      .references(() => organisations.id),
-    /** The referral's case, filled by a trigger: row-level security reads it without querying referrals. */
-    caseId: uuid('case_id').references(() => cases.id),
-    tokenSha256: text('token_sha256').notNull(),
-    issuedByAgentId: uuid('issued_by_agent_id')
-      .notNull()
-      .references(() => agents.id),
-    issuedAt: instant('issued_at').notNull(),
-    expiresAt: instant('expires_at').notNull(),
-    usedAt: instant('used_at'),
-    revokedAt: instant('revoked_at'),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    uniqueIndex('partner_links_token_key').on(t.tokenSha256),
-    index('partner_links_referral_idx').on(t.referralId),
-    check('partner_links_expiry_check', sql`expires_at > issued_at`),
-  ],
-);
-
-/**
- * The note that goes with handing the référent role to another organisation. Free text for the new
- * référent, so it lives here and never in case_events (codes and ids only). Written in the engine step's
- * transaction, with the consent that allowed the handover.
- */
-export const referentHandovers = pgTable(
-  'referent_handovers',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
-    fromOrganisationId: uuid('from_organisation_id')
-      .notNull()
-      .references(() => organisations.id),
-    toOrganisationId: uuid('to_organisation_id')
-      .notNull()
-      .references(() => organisations.id),
-    toAgentId: uuid('to_agent_id').references(() => agents.id),
-    note: text('note').notNull(),
-    consentId: uuid('consent_id').references(() => consents.id),
-    byAgentId: uuid('by_agent_id')
-      .notNull()
-      .references(() => agents.id),
-    /** The case revision the handover produced. */
-    revision: integer('revision').notNull(),
-    at: instant('at').notNull(),
-  },
-  (t) => [index('referent_handovers_case_idx').on(t.caseId, t.at)],
 );

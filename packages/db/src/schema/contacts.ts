@@ -1,14 +1,11 @@
+import { contactOutcomes, receptionChannels } from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { receptionChannels, sqlInList } from './enums.ts';
-import { agents, cases, organisations, persons, territories } from './tables.ts';
-
-/**
- * What became of a first-level contact: answered on the spot (information, a form filled in), or turned
- * into a case because the request needs an assessment.
- */
-export const contactOutcomes = ['answered', 'case_opened'] as const;
-export type ContactOutcome = (typeof contactOutcomes)[number];
+import { agents } from './agents.ts';
+import { cases } from './cases.ts';
+import { sqlInList } from './enums.ts';
+import { persons } from './persons.ts';
+import { organisations, territories } from './territory.ts';
 
 /**
  * A first-level contact (premier niveau): most requests at a reception point are information and never

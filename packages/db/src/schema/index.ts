@@ -1,6 +1,14 @@
+export * from './agents.ts';
+export * from './assessments.ts';
 export * from './audit.ts';
+export * from './cases.ts';
 export * from './consents.ts';
 export * from './contacts.ts';
-export * from './enums.ts';
+export * from './directory.ts';
+export { sqlInList } from './enums.ts';
+export * from './jobs.ts';
 export * from './orientation.ts';
-export * from './tables.ts';
+export * from './persons.ts';
+export * from './reference-codes.ts';
+export * from './referrals.ts';
+export * from './territory.ts';

@@ -1,10 +1,9 @@
 import type { CsrfSync } from 'csrf-sync';
 import type { RequestHandler } from 'express';
 import { chooseActingOrganisationBody, csrfTokenView, loginBody, sessionView } from '../features/auth/auth.schemas.ts';
+import { sessionCookieName } from '../http/database-session.store.ts';
 import { type Authenticator, chooseActingOrganisation, describeSession, logIn, logOut } from '../http/log-in.ts';
 import { defineRoute } from '../http/route.ts';
-
-export const sessionCookieName = 'parcours.sid';
 
 export interface AuthRouteDependencies {
   passport: Authenticator;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { appErrorStatuses } from '../http/app-error.ts';
+import { sessionCookieName } from '../http/database-session.store.ts';
 import { problemContentType } from '../http/problem.ts';
 import type { AnyRoute, ResponseSpec } from '../http/route.ts';
-import { sessionCookieName } from './auth.routes.ts';
 
 type JsonSchema = Record<string, unknown>;
 

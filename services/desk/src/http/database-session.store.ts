@@ -4,6 +4,9 @@ import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import session from 'express-session';
 
+/** The session cookie's name, the same for the API and the pages. */
+export const sessionCookieName = 'parcours.sid';
+
 /** Without a cookie expiry (should not happen: the app always sets maxAge), a session lasts this long. */
 const fallbackLifetimeMs = 8 * 60 * 60 * 1000;
 

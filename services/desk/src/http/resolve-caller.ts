@@ -1,8 +1,9 @@
-import { agents, type Database, type MembershipRole, memberships, organisations } from '@parcours/db';
+import { agents, type Database, memberships, organisations } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
+import type { MembershipRole } from '@parcours/vocabulary';
 import { and, eq } from 'drizzle-orm';
 import type { Request } from 'express';
-import { recordAudit } from '../features/audit/record-audit.ts';
+import { recordAudit } from '../features/audit/audit-writer.ts';
 import { type Access, type ActingAgent, type CallerOf, holdsPermission } from '../policy/access-policy.ts';
 import { AppError } from './app-error.ts';
 import { membershipLoadedWith, type SessionMembership } from './database-session.store.ts';

@@ -13,7 +13,7 @@ import {
   urgencies,
   urgencyScale,
 } from '@parcours/assessment';
-import type { PotentialRightStatus } from '@parcours/db';
+import type { PotentialRightStatus } from '@parcours/vocabulary';
 import type { AssessmentView, SaveAssessmentDraftBody } from '../features/assessments/assessment.schemas.ts';
 import type { FieldErrors } from './form-errors.ts';
 

@@ -9,8 +9,7 @@ import {
   urgencies,
   urgencyScale,
 } from '@parcours/assessment';
-import { type PotentialRightStatus, potentialRightStatuses } from '@parcours/db';
-import { nonTakeUpReasons } from '@parcours/journey';
+import { nonTakeUpReasons, type PotentialRightStatus, potentialRightStatuses } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AssessmentView } from '../features/assessments/assessment.schemas.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { sessionCookieName } from '../api/auth.routes.ts';
 import { loadAgentProfile } from '../features/auth/agent-organisations.ts';
 import { AppError } from '../http/app-error.ts';
+import { sessionCookieName } from '../http/database-session.store.ts';
 import { chooseActingOrganisation, logIn, logOut } from '../http/log-in.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';

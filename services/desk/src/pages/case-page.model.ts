@@ -1,5 +1,6 @@
-import { closureReasons, type JourneyStage, resolveMachine } from '@parcours/journey';
+import { type JourneyStage, resolveMachine } from '@parcours/journey';
 import { renderMachineDiagram, type TakenTransition } from '@parcours/journey-diagram';
+import { closureReasons } from '@parcours/vocabulary';
 import type { CaseDetail, CaseTimeline } from '../features/cases/case.schemas.ts';
 import type { CaseNames } from '../features/cases/case-reads.ts';
 import {

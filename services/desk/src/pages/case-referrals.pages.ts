@@ -1,5 +1,5 @@
-import { type DataCategory, dataCategories } from '@parcours/db';
 import { EngineError } from '@parcours/engine';
+import { type DataCategory, dataCategories } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getCase } from '../features/cases/get-case.ts';

@@ -1,6 +1,5 @@
-import { receptionChannels } from '@parcours/db';
 import { EngineError } from '@parcours/engine';
-import { closureReasons, codesOf } from '@parcours/journey';
+import { closureReasons, codesOf, receptionChannels } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getCasePage } from '../features/cases/get-case-page.ts';

@@ -8,7 +8,7 @@ import {
   referralPurposes,
   withdrawalChannels,
   withdrawers,
-} from '@parcours/db';
+} from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getCase } from '../features/cases/get-case.ts';

@@ -1,5 +1,4 @@
-import { contactOutcomes, receptionChannels } from '@parcours/db';
-import { serviceBundles } from '@parcours/directory';
+import { contactOutcomes, receptionChannels, serviceBundles } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { recordContactInput } from '../features/contacts/contact.schemas.ts';
 import { countContactsSince, recordContact } from '../features/contacts/record-contact.ts';

@@ -1,11 +1,5 @@
-import {
-  type applicationModes,
-  bundleLabel,
-  type DirectoryService,
-  type PermanenceMode,
-  type Public,
-  serviceBundles,
-} from '@parcours/directory';
+import type { applicationModes, DirectoryService, PermanenceMode, Public } from '@parcours/directory';
+import { bundleLabel, serviceBundles } from '@parcours/vocabulary';
 import { z } from 'zod';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import { searchServices } from '../features/directory/search-services.ts';

@@ -1,6 +1,6 @@
-import type { ContactOutcome, ReceptionChannel } from '@parcours/db';
-import { closureReasons, type JourneyStage } from '@parcours/journey';
+import type { JourneyStage } from '@parcours/journey';
 import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
+import { type ContactOutcome, closureReasons, type ReceptionChannel } from '@parcours/vocabulary';
 import type { MatchReason } from '../features/persons/person.schemas.ts';
 
 /** French words of the desk's pages. Codes stay codes everywhere else. */

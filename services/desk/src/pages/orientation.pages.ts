@@ -1,5 +1,5 @@
-import { type OrientationChoiceReason, orientationChoiceReasons } from '@parcours/db';
 import { orientationChoiceReasonLabels } from '@parcours/orientation';
+import { type OrientationChoiceReason, orientationChoiceReasons } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getCase } from '../features/cases/get-case.ts';

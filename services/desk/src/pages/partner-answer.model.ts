@@ -1,4 +1,4 @@
-import { codesOf, declineReasons, referralOutcomes } from '@parcours/journey';
+import { codesOf, declineReasons, referralOutcomes } from '@parcours/vocabulary';
 import { z } from 'zod';
 import type { PartnerAnswer, PartnerReferral } from '../features/referrals/referral.schemas.ts';
 import { AppError } from '../http/app-error.ts';

@@ -1,6 +1,6 @@
-import { referralPurposes } from '@parcours/db';
 import { EngineError } from '@parcours/engine';
 import { referralStatuses } from '@parcours/journey';
+import { referralPurposes } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';

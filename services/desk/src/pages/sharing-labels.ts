@@ -1,6 +1,16 @@
 import { multidimensionalFormV1, needLevelLabels, urgencyScale } from '@parcours/assessment';
-import type { ConsentGiver, ConsentMethod, DataCategory, ReferralPurpose, WithdrawalChannel, Withdrawer } from '@parcours/db';
-import { type appointmentModes, declineReasons, type ReferralStatus, referralOutcomes } from '@parcours/journey';
+
+import type { appointmentModes, ReferralStatus } from '@parcours/journey';
+import {
+  type ConsentGiver,
+  type ConsentMethod,
+  type DataCategory,
+  declineReasons,
+  type ReferralPurpose,
+  referralOutcomes,
+  type WithdrawalChannel,
+  type Withdrawer,
+} from '@parcours/vocabulary';
 import { parisStartOfDay } from './view-engine.ts';
 
 /** French words of the consent and referral pages, for agents (the notice has its own, for the person). */

@@ -1,4 +1,4 @@
-import { type DataCategory, dataCategories, type ReferralPurpose, referralPurposes } from '@parcours/db';
+import { type DataCategory, dataCategories, type ReferralPurpose, referralPurposes } from '@parcours/vocabulary';
 import { z } from 'zod';
 import { listOf } from './sharing-context.ts';
 

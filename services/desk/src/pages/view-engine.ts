@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
+import type { DeskHeader } from '../features/agents/get-desk-header.ts';
 
 const parisDateTime = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'Europe/Paris',
@@ -86,15 +87,7 @@ export interface LayoutModel {
   assets: { dsfrBase: string; deskCss: string };
   csrfToken: string;
   /** Null on the login page. */
-  agent: {
-    displayName: string;
-    organisationName: string | null;
-    canChangeOrganisation: boolean;
-    isPartner: boolean;
-    seesCases: boolean;
-    receivesPeople: boolean;
-    readsAudit: boolean;
-  } | null;
+  agent: DeskHeader | null;
   /** Which item of the main navigation is the current page. */
   nav: 'work' | 'persons' | 'contacts' | 'directory' | 'partner' | null;
   flash: { kind: 'success' | 'info' | 'warning' | 'error'; message: string } | null;

@@ -1,5 +1,5 @@
-import { type ReceptionChannel, receptionChannels } from '@parcours/db';
 import { type JourneyStage, journeyStages } from '@parcours/journey';
+import { type ReceptionChannel, receptionChannels } from '@parcours/vocabulary';
 import { z } from 'zod';
 import { listWorkQueue, type WorkQueueItem, workQueueLimit } from '../features/cases/list-work-queue.ts';
 import { countContactsSince } from '../features/contacts/record-contact.ts';

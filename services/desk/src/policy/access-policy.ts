@@ -1,6 +1,7 @@
 import { type ConsentFacts, type Disclosure, disclosableCategories } from '@parcours/consent';
-import type { DataCategory, ReferralPurpose } from '@parcours/db';
-import { type Actor, caseMembers, cases, type MembershipRole, persons } from '@parcours/db';
+
+import { type Actor, caseMembers, cases, persons } from '@parcours/db';
+import type { DataCategory, MembershipRole, ReferralPurpose } from '@parcours/vocabulary';
 import { eq, or, type SQL, sql } from 'drizzle-orm';
 
 /**

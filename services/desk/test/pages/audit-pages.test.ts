@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { agents, auditEvents, type MembershipRole, memberships } from '@parcours/db';
+import { agents, auditEvents, memberships } from '@parcours/db';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
+import type { MembershipRole } from '@parcours/vocabulary';
 import { and, eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import type TestAgent from 'supertest/lib/agent.js';

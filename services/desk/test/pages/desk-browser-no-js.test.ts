@@ -21,7 +21,8 @@ let browser: Browser;
 beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
-  const { app } = createTestApp(database.db);
+  // The production login role (non-owner, under row-level security), as every page test runs.
+  const { app } = createTestApp((await database.connectAsService()).db);
   [served, browser] = await Promise.all([serve(app), launchChromium()]);
 });
 afterAll(async () => {

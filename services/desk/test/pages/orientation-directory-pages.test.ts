@@ -1,5 +1,5 @@
 import { directoryServices, orientationChoices, referrals } from '@parcours/db';
-import { demoDirectory } from '@parcours/directory';
+import { demoDirectory } from '@parcours/demo-territory';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import type { Database } from '@parcours/db';
+import { isJobName, type JobName, type JobPayload, PoisonPayloadError, parsePayload, type RetryPolicy } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
 import type { JobProcessor, QueuedJob } from '../runners/job-runner.ts';
-import { isJobName, type JobName, type JobPayload, PoisonPayloadError, parsePayload, type RetryPolicy } from './job-catalog.ts';
 import { recordJobFailure } from './job-failures.repository.ts';
 
 export interface JobContext<N extends JobName = JobName> {

@@ -1,5 +1,5 @@
+import { type JobName, type JobPayload, parsePayload, type RetryPolicy } from '@parcours/jobs';
 import type { AddJobOptions, JobRunner } from '../runners/job-runner.ts';
-import { type JobName, type JobPayload, parsePayload, type RetryPolicy } from './job-catalog.ts';
 
 /** Adds catalogued jobs to a runner: the payload is validated here, and the catalog's retry policy goes with it. */
 export interface JobQueue {

@@ -1,7 +1,7 @@
 import type { Database } from '@parcours/db';
 import { type EngineClock, fireTimer } from '@parcours/engine';
+import { timerDeliveryJobId } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
-import { timerDeliveryJobId } from './job-catalog.ts';
 import type { JobHandlers } from './job-processor.ts';
 import type { JobQueue } from './job-queue.ts';
 

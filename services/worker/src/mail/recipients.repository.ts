@@ -1,14 +1,5 @@
-import {
-  agents,
-  cases,
-  type Database,
-  type MembershipRole,
-  memberships,
-  organisations,
-  referrals,
-  systemActor,
-  withActor,
-} from '@parcours/db';
+import { agents, cases, type Database, memberships, organisations, referrals, systemActor, withActor } from '@parcours/db';
+import type { MembershipRole } from '@parcours/vocabulary';
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { type MailRecipient, recipientKey } from './agent-mail.ts';
 

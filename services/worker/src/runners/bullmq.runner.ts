@@ -1,7 +1,7 @@
+import { type JobName, jobCatalog, PoisonPayloadError, type QueueName, queueNames } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type JobName, jobCatalog, PoisonPayloadError, type QueueName, queueNames } from '../jobs/job-catalog.ts';
 import type { JobProcessor, JobRunner } from './job-runner.ts';
 
 export interface BullmqRunnerOptions {

@@ -1,6 +1,6 @@
+import type { JobName } from '@parcours/jobs';
+import { PoisonPayloadError } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
-import type { JobName } from '../jobs/job-catalog.ts';
-import { PoisonPayloadError } from '../jobs/job-catalog.ts';
 import { type AddJobOptions, backoffDelayMs, type JobProcessor, type JobRunner } from './job-runner.ts';
 
 // setTimeout fires at once beyond this; longer delays are waited out in steps.

@@ -1,4 +1,4 @@
-import type { JobName, RetryPolicy } from '../jobs/job-catalog.ts';
+import type { JobName, RetryPolicy } from '@parcours/jobs';
 
 /** A job as a runner hands it over: payload not yet validated. */
 export interface QueuedJob {

@@ -1,4 +1,5 @@
-import { agents, type Executor, type MembershipRole, memberships, organisations } from '@parcours/db';
+import { agents, type Executor, memberships, organisations } from '@parcours/db';
+import type { MembershipRole } from '@parcours/vocabulary';
 import { eq, sql } from 'drizzle-orm';
 import { holdsPermission } from '../../policy/access-policy.ts';
 

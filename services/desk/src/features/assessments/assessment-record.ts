@@ -8,7 +8,8 @@ import {
   rightsCatalogue,
   summariseAssessment,
 } from '@parcours/assessment';
-import { type AssessmentStatus, assessments, cases, type DataCategory, type Transaction } from '@parcours/db';
+import { assessments, cases, type Transaction } from '@parcours/db';
+import type { AssessmentStatus, DataCategory } from '@parcours/vocabulary';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import type { DeskCall } from '../../http/desk-call.ts';

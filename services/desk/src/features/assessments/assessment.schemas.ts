@@ -7,8 +7,7 @@ import {
   rightCodes,
   Urgency,
 } from '@parcours/assessment';
-import { assessmentStatuses, dataCategories, potentialRightStatuses } from '@parcours/db';
-import { codesOf, nonTakeUpReasons } from '@parcours/journey';
+import { assessmentStatuses, codesOf, dataCategories, nonTakeUpReasons, potentialRightStatuses } from '@parcours/vocabulary';
 import { z } from 'zod';
 import { caseState } from '../cases/case.schemas.ts';
 

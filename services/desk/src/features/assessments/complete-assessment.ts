@@ -4,7 +4,7 @@ import { sendCaseEvent } from '@parcours/engine';
 import { and, eq, ne } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, canReadHealthData } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { caseStateOf, caseStateOfView } from '../cases/case-state.ts';
 import type { CompletedAssessment } from './assessment.schemas.ts';
 import {

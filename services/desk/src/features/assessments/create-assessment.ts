@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, canReadHealthData } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { reachableCaseOf } from '../cases/case-access.ts';
 import type { AssessmentView } from './assessment.schemas.ts';
 import { assessmentViewOf, closedCaseError, columnsOf, recordOf } from './assessment-record.ts';

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, canReadHealthData } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { AssessmentView, FollowUpPotentialRightBody } from './assessment.schemas.ts';
 import { assessmentViewOf, columnsOf, lockReachableAssessment, recordOf } from './assessment-record.ts';
 

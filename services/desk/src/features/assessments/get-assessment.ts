@@ -2,7 +2,7 @@ import { assessments, cases, type Database, withActor } from '@parcours/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, canReadHealthData } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { reachableCaseOf, reachedOrRefused } from '../cases/case-access.ts';
 import type { AssessmentView } from './assessment.schemas.ts';
 import { assessmentListItemOf, assessmentViewOf } from './assessment-record.ts';

@@ -3,7 +3,7 @@ import { assessments, type Database, withActor } from '@parcours/db';
 import { eq } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, canReadHealthData } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { AssessmentView, SaveAssessmentDraftBody } from './assessment.schemas.ts';
 import {
   assessmentViewOf,

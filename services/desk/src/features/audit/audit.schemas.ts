@@ -1,4 +1,4 @@
-import { actorKinds } from '@parcours/db';
+import { actorKinds } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 export const auditOutcomes = ['allowed', 'denied', 'failed'] as const;

@@ -17,8 +17,8 @@ import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { auditActorOf, reachablePersons } from '../../policy/access-policy.ts';
 import type { PersonExport } from './audit.schemas.ts';
 import { personInTerritory } from './audit-scope.ts';
+import { recordAudit } from './audit-writer.ts';
 import { readPersonAccesses } from './person-accesses.ts';
-import { recordAudit } from './record-audit.ts';
 
 /** Beyond this many accesses the export says so rather than growing without bound. */
 const disclosureLimit = 10_000;

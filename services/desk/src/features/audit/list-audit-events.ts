@@ -4,7 +4,7 @@ import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { auditActorOf } from '../../policy/access-policy.ts';
 import type { AuditEvent, AuditEventList, ListAuditEventsQuery } from './audit.schemas.ts';
 import { auditRowsInScope } from './audit-scope.ts';
-import { recordAudit } from './record-audit.ts';
+import { recordAudit } from './audit-writer.ts';
 
 type AuditRow = typeof auditEvents.$inferSelect;
 

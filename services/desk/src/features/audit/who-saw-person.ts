@@ -4,8 +4,8 @@ import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { auditActorOf } from '../../policy/access-policy.ts';
 import type { PersonAccessLog } from './audit.schemas.ts';
 import { personInTerritory } from './audit-scope.ts';
+import { recordAudit } from './audit-writer.ts';
 import { readPersonAccesses } from './person-accesses.ts';
-import { recordAudit } from './record-audit.ts';
 
 export const accessLogLimit = 1_000;
 

@@ -1,4 +1,5 @@
-import { agents, type Database, type MembershipRole, memberships, organisations } from '@parcours/db';
+import { agents, type Database, memberships, organisations } from '@parcours/db';
+import type { MembershipRole } from '@parcours/vocabulary';
 import { asc, eq } from 'drizzle-orm';
 
 export interface AgentOrganisation {

@@ -1,4 +1,4 @@
-import { membershipRoles } from '@parcours/db';
+import { membershipRoles } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 export const loginBody = z.strictObject({

@@ -1,8 +1,9 @@
-import { cases, type Executor } from '@parcours/db';
+import { cases, type Database, type Executor } from '@parcours/db';
+import { EngineError } from '@parcours/engine';
 import { eq } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
-import { canReachCase } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { actorOf, canReachCase } from '../../policy/access-policy.ts';
+import { recordAudit, recordRefusal } from '../audit/audit-writer.ts';
 
 type CaseRow = typeof cases.$inferSelect;
 type CaseOrganisations = Pick<CaseRow, 'entryOrganisationId' | 'referentOrganisationId'>;
@@ -40,4 +41,28 @@ export async function reachableCaseOf(
   const query = tx.select().from(cases).where(eq(cases.id, caseId));
   const [row] = options.lock ? await query.for('update') : await query;
   return reachedOrRefused(tx, call, row, (found) => found, { action, subjectIds: [caseId] });
+}
+
+/**
+ * The same decision, for the engine to apply to the row it locked in its own transaction (`authorizeCase`),
+ * and for use cases that refuse by throwing.
+ */
+export function caseGuardOf(call: DeskCall): (row: CaseOrganisations) => boolean {
+  return (row) => canReachCase(call.agent, row);
+}
+
+/**
+ * A case the engine found out of reach answers `case_not_found` and rolls its transaction back: the refusal
+ * is audited in a transaction of its own, then the error goes on (a 404).
+ */
+export async function auditEngineRefusal(
+  db: Database,
+  call: DeskCall,
+  action: string,
+  caseId: string,
+  error: unknown,
+): Promise<void> {
+  if (error instanceof EngineError && error.code === 'case_not_found') {
+    await recordRefusal(db, actorOf(call.agent), { action, subjectKind: 'case', subjectIds: [caseId] }, auditCallOf(call));
+  }
 }

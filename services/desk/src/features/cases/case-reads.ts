@@ -1,7 +1,7 @@
 import { agents, caseEvents, caseMembers, cases, type Executor, organisations, personIdentities } from '@parcours/db';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { CaseDetail, CaseTimeline } from './case.schemas.ts';
 import { reachableCaseOf } from './case-access.ts';
 import { caseStateOf } from './case-state.ts';

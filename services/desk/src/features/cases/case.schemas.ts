@@ -1,5 +1,5 @@
-import { caseMemberRoles, receptionChannels } from '@parcours/db';
 import { journeyAgentEventSchema, journeyStages } from '@parcours/journey';
+import { caseMemberRoles, receptionChannels } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 export const caseIdParams = z.strictObject({ caseId: z.uuid() });

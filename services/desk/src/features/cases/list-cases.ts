@@ -2,7 +2,7 @@ import { caseMembers, cases, type Database, personIdentities, withActor } from '
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, reachableCases } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { CaseList, CaseSummary, ListCasesQuery } from './case.schemas.ts';
 import { caseStateOf } from './case-state.ts';
 

@@ -1,18 +1,10 @@
-import {
-  agents,
-  caseMembers,
-  cases,
-  caseTimers,
-  type Database,
-  personIdentities,
-  type ReceptionChannel,
-  withActor,
-} from '@parcours/db';
+import { agents, caseMembers, cases, caseTimers, type Database, personIdentities, withActor } from '@parcours/db';
 import type { JourneyStage } from '@parcours/journey';
+import type { ReceptionChannel } from '@parcours/vocabulary';
 import { and, asc, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, reachableCases } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 
 export interface WorkQueueFilters {
   stage?: JourneyStage;

@@ -4,7 +4,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, reachablePersons } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { OpenCaseBody } from './case.schemas.ts';
 import { caseStateOfView } from './case-state.ts';
 

@@ -1,9 +1,9 @@
-import { type Database, withActor } from '@parcours/db';
-import { EngineError, sendCaseEvent as sendCaseEventInEngine } from '@parcours/engine';
-import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
-import { actorOf, canReachCase } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import type { Database } from '@parcours/db';
+import { sendCaseEvent as sendCaseEventInEngine } from '@parcours/engine';
+import type { DeskCall } from '../../http/desk-call.ts';
+import { actorOf } from '../../policy/access-policy.ts';
 import type { SendCaseEventBody } from './case.schemas.ts';
+import { auditEngineRefusal, caseGuardOf } from './case-access.ts';
 import { caseStateOfView } from './case-state.ts';
 
 /**
@@ -20,21 +20,12 @@ export async function sendCaseEvent(db: Database, caseId: string, input: SendCas
         actor: actorOf(call.agent),
         clock: call.clock,
         requestId: call.requestId,
-        authorizeCase: (row) => canReachCase(call.agent, row),
+        authorizeCase: caseGuardOf(call),
       },
     );
     return caseStateOfView(view);
   } catch (error) {
-    if (error instanceof EngineError && error.code === 'case_not_found') {
-      await withActor(db, actorOf(call.agent), (tx) =>
-        recordAudit(
-          tx,
-          call.agent,
-          { action: 'case.transition', subjectKind: 'case', subjectIds: [caseId], outcome: 'denied' },
-          auditCallOf(call),
-        ),
-      );
-    }
+    await auditEngineRefusal(db, call, 'case.transition', caseId, error);
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { type NoticeScope, type RenderedNotice, renderConsentNotice } from '@parcours/consent';
-import { type DataCategory, type Executor, organisations, type ReferralPurpose } from '@parcours/db';
+import { type Executor, organisations } from '@parcours/db';
+import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
 import { inArray } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 

@@ -1,6 +1,7 @@
 import type { ConsentFacts } from '@parcours/consent';
 import { isConsentActive } from '@parcours/consent';
-import { type ConsentDecision, caseMembers, consents, type Executor } from '@parcours/db';
+import { caseMembers, consents, type Executor } from '@parcours/db';
+import type { ConsentDecision } from '@parcours/vocabulary';
 import { and, eq } from 'drizzle-orm';
 import type { ConsentView } from './consent.schemas.ts';
 

@@ -6,7 +6,7 @@ import {
   referralPurposes,
   withdrawalChannels,
   withdrawers,
-} from '@parcours/db';
+} from '@parcours/vocabulary';
 import { z } from 'zod';
 
 const shown = z.literal(true, { error: 'Cette information doit avoir été donnée à la personne avant son accord.' });

@@ -2,7 +2,7 @@ import { consents, type Database, persons, withActor } from '@parcours/db';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, reachablePersons } from '../../policy/access-policy.ts';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
 import { consentViewOf } from './consent.repository.ts';
 import type { ConsentView } from './consent.schemas.ts';
 

@@ -1,21 +1,14 @@
 import { isConsentActive } from '@parcours/consent';
-import {
-  type ConsentDecision,
-  caseMembers,
-  cases,
-  consentInformationItems,
-  consents,
-  type Database,
-  outbox,
-  persons,
-  withActor,
-} from '@parcours/db';
+import { caseMembers, cases, consents, type Database, outbox, persons, withActor } from '@parcours/db';
+import { outboxRowOf } from '@parcours/jobs';
+import { type ConsentDecision, consentInformationItems } from '@parcours/vocabulary';
 import { and, eq, isNull } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { personNotFound } from '../../http/not-found.ts';
-import { actorOf, canReachCase, reachablePersons } from '../../policy/access-policy.ts';
-import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
+import { actorOf, reachablePersons } from '../../policy/access-policy.ts';
+import { recordActorAudit, recordRefusal } from '../audit/audit-writer.ts';
+import { caseGuardOf } from '../cases/case-access.ts';
 import { consentViewOf } from './consent.repository.ts';
 import type { ConsentView, RecordConsentBody } from './consent.schemas.ts';
 import { consentNoticeFor } from './consent-notice.ts';
@@ -46,7 +39,7 @@ export async function recordConsent(db: Database, body: RecordConsentBody, call:
         .from(cases)
         .innerJoin(caseMembers, and(eq(caseMembers.caseId, cases.id), eq(caseMembers.personId, body.personId)))
         .where(eq(cases.id, body.caseId));
-      if (!row || !canReachCase(call.agent, row.case)) throw deny();
+      if (!row || !caseGuardOf(call)(row.case)) throw deny();
     }
     if (body.representativePersonId) {
       const [representative] = await tx
@@ -109,12 +102,11 @@ export async function recordConsent(db: Database, body: RecordConsentBody, call:
       .returning();
     if (!row) throw new Error('consent insert returned nothing');
     if (overridden.length > 0) {
-      await tx.insert(outbox).values(
-        overridden.map((consent) => ({
-          jobName: 'consent.withdrawn',
-          payload: { consentId: consent.id, endedAt: now.toISOString() },
-        })),
-      );
+      await tx
+        .insert(outbox)
+        .values(
+          overridden.map((consent) => outboxRowOf('consent.withdrawn', { consentId: consent.id, endedAt: now.toISOString() })),
+        );
     }
     await recordActorAudit(
       tx,

@@ -1,10 +1,11 @@
 import { consents, type Database, outbox, persons, withActor } from '@parcours/db';
+import { outboxRowOf } from '@parcours/jobs';
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { consentNotFound } from '../../http/not-found.ts';
 import { actorOf, reachablePersons } from '../../policy/access-policy.ts';
-import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/audit-writer.ts';
 import { consentViewOf } from './consent.repository.ts';
 import type { ConsentView, WithdrawConsentBody } from './consent.schemas.ts';
 
@@ -49,7 +50,7 @@ export async function withdrawConsent(
       .returning();
     if (!updated) throw new Error('consent update returned nothing');
     if (updated.decision === 'consent') {
-      await tx.insert(outbox).values({ jobName: 'consent.withdrawn', payload: { consentId, endedAt: now.toISOString() } });
+      await tx.insert(outbox).values(outboxRowOf('consent.withdrawn', { consentId, endedAt: now.toISOString() }));
     }
     await recordActorAudit(
       tx,

@@ -1,5 +1,4 @@
-import { contactOutcomes, receptionChannels } from '@parcours/db';
-import { bundleCodes } from '@parcours/directory';
+import { bundleCodes, contactOutcomes, receptionChannels } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 /** A first-level contact: no free text, so nothing personal is written by accident. */

@@ -3,7 +3,7 @@ import { and, count, eq, gte, isNull } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { personNotFound } from '../../http/not-found.ts';
 import { type ActingAgent, actorOf, reachablePersons } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { RecordContactInput } from './contact.schemas.ts';
 
 /**

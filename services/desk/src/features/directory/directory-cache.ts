@@ -1,5 +1,6 @@
 import { type Database, directoryServices } from '@parcours/db';
-import { buildDirectoryIndex, type DirectoryIndex, readDirectory } from '@parcours/directory';
+import { buildDirectoryIndex, type DirectoryIndex } from '@parcours/directory';
+import { readDirectory } from '@parcours/directory-store';
 import { count, eq, max } from 'drizzle-orm';
 import { readTerritoryGeography } from './territory-geography.ts';
 

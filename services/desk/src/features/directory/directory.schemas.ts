@@ -1,11 +1,5 @@
-import {
-  bundleCodes,
-  DirectoryFile,
-  DirectoryService,
-  directoryFormat,
-  directoryFormatVersion,
-  InseeCode,
-} from '@parcours/directory';
+import { DirectoryFile, DirectoryService, directoryFormat, directoryFormatVersion, InseeCode } from '@parcours/directory';
+import { bundleCodes } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 export const searchServicesQuery = z.strictObject({

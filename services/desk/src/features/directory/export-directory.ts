@@ -1,8 +1,9 @@
 import { type Database, withActor } from '@parcours/db';
-import { type DirectoryFile, exportDirectory as exportServices, readDirectory } from '@parcours/directory';
+import { type DirectoryFile, exportDirectory as exportServices } from '@parcours/directory';
+import { readDirectory } from '@parcours/directory-store';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 
 /** The territory's whole directory (inactive services included) in the format import reads back. */
 export async function exportDirectory(db: Database, call: DeskCall): Promise<DirectoryFile> {

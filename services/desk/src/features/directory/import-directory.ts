@@ -1,10 +1,11 @@
 import { type Database, directoryServices, withActor } from '@parcours/db';
-import { importDirectory as importRows, parseDirectoryFile, type RejectedRow } from '@parcours/directory';
+import { parseDirectoryFile, type RejectedRow } from '@parcours/directory';
+import { importDirectory as importRows } from '@parcours/directory-store';
 import { and, inArray, isNull, ne, or } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { DirectoryImportReport } from './directory.schemas.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import { readTerritoryGeography } from './territory-geography.ts';

@@ -1,19 +1,12 @@
-import {
-  type Database,
-  type DataCategory,
-  orientationChoices,
-  type ReferralPurpose,
-  referrals,
-  type Transaction,
-  withActor,
-} from '@parcours/db';
+import { type Database, orientationChoices, referrals, type Transaction, withActor } from '@parcours/db';
 import { createReferral } from '@parcours/engine';
 import { orientationRulesV1, planOrientationChoice, suggestForAssessment } from '@parcours/orientation';
+import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { reachedOrRefused } from '../cases/case-access.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { ChooseOrientationBody, ChosenOrientation } from './orientation.schemas.ts';

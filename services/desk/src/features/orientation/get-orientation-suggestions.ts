@@ -3,7 +3,7 @@ import { orientationRulesV1, suggestForAssessment } from '@parcours/orientation'
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { reachedOrRefused } from '../cases/case-access.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { OrientationSuggestions, OrientationSuggestionsQuery } from './orientation.schemas.ts';

@@ -2,7 +2,7 @@ import { type Database, orientationChoices, referrals, withActor } from '@parcou
 import { asc, eq } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { reachableCaseOf } from '../cases/case-access.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { OrientationChoiceList } from './orientation.schemas.ts';

@@ -1,4 +1,5 @@
-import type { OrientationChoiceReason, orientationChoices } from '@parcours/db';
+import type { orientationChoices } from '@parcours/db';
+import type { OrientationChoiceReason } from '@parcours/vocabulary';
 import type { OrientationChoice, ServiceCard } from './orientation.schemas.ts';
 
 type ChoiceRow = typeof orientationChoices.$inferSelect;

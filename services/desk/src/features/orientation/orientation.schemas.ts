@@ -1,6 +1,7 @@
 import { NeedLevel, Urgency } from '@parcours/assessment';
-import { dataCategories, organisationKinds, orientationChoiceReasons, referralPurposes } from '@parcours/db';
-import { bundleCodes, proximities } from '@parcours/directory';
+
+import { proximities } from '@parcours/directory';
+import { bundleCodes, dataCategories, organisationKinds, orientationChoiceReasons, referralPurposes } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 export const orientationSuggestionsQuery = z.strictObject({

@@ -1,5 +1,4 @@
-import type { ReferralPurpose } from '@parcours/db';
-import type { BundleCode } from '@parcours/directory';
+import type { BundleCode, ReferralPurpose } from '@parcours/vocabulary';
 
 /** The referral's purpose from the need it answers (assessment form v1 domains). */
 const purposeOfDomain: Record<string, ReferralPurpose> = {

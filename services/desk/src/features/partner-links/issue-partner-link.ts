@@ -5,7 +5,7 @@ import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { referralNotFound } from '../../http/not-found.ts';
 import { actorOf, canSendFor, isActiveReferralStatus } from '../../policy/access-policy.ts';
-import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
+import { recordActorAudit, recordRefusal } from '../audit/audit-writer.ts';
 import { partnerLinkTokenHash, partnerLinkValidityMs, signPartnerLinkToken } from './partner-link-token.ts';
 
 /**

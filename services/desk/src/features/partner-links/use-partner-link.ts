@@ -2,7 +2,7 @@ import { type Actor, type Database, partnerLinks, withActor } from '@parcours/db
 import type { EngineClock } from '@parcours/engine';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
 import { readReferralAsPartner } from '../referrals/partner-access.ts';
 import { applyPartnerAnswer } from '../referrals/partner-answer.ts';
 import type { PartnerReferral } from '../referrals/referral.schemas.ts';

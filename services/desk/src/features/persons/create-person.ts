@@ -1,7 +1,7 @@
 import { type Database, personIdentities, persons, withActor } from '@parcours/db';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { searchKeyOf } from './normalise-name.ts';
 import type { CreatePersonBody, Person } from './person.schemas.ts';
 

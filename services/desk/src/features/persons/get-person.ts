@@ -2,7 +2,7 @@ import { type Database, personIdentities, persons, withActor } from '@parcours/d
 import { and, eq, isNull } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, reachablePersons } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import type { Person } from './person.schemas.ts';
 import { personOf } from './person-view.ts';
 

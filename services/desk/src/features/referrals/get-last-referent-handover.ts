@@ -2,7 +2,7 @@ import { type Database, referentHandovers, withActor } from '@parcours/db';
 import { desc, eq } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit } from '../audit/audit-writer.ts';
 import { reachableCaseOf } from '../cases/case-access.ts';
 
 export interface LastReferentHandover {

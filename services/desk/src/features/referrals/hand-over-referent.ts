@@ -1,11 +1,12 @@
 import { activeOpposition, bestMatchingConsent } from '@parcours/consent';
 import { type Database, memberships, organisations, referentHandovers } from '@parcours/db';
-import { assignReferent, EngineError } from '@parcours/engine';
+import { assignReferent } from '@parcours/engine';
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
-import { actorOf, canReachCase } from '../../policy/access-policy.ts';
-import { recordActorAudit, recordRefusal } from '../audit/record-audit.ts';
+import { actorOf } from '../../policy/access-policy.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
+import { auditEngineRefusal, caseGuardOf } from '../cases/case-access.ts';
 import { caseStateOfView } from '../cases/case-state.ts';
 import { consentFactsOf, primaryPersonOf } from '../consents/consent.repository.ts';
 import type { HandOverReferentBody } from './referral.schemas.ts';
@@ -35,7 +36,7 @@ export async function handOverReferent(db: Database, caseId: string, body: HandO
         actor,
         clock: call.clock,
         requestId: call.requestId,
-        authorizeCase: (row) => canReachCase(call.agent, row),
+        authorizeCase: caseGuardOf(call),
         inTransaction: async (tx, locked) => {
           if (locked.case.referentOrganisationId !== call.agent.organisationId) {
             throw new AppError('forbidden', 'Seule la structure référente du parcours peut passer le relais.');
@@ -121,14 +122,7 @@ export async function handOverReferent(db: Database, caseId: string, body: HandO
     );
     return caseStateOfView(view);
   } catch (error) {
-    if (error instanceof EngineError && error.code === 'case_not_found') {
-      await recordRefusal(
-        db,
-        actor,
-        { action: 'referral.handover', subjectKind: 'case', subjectIds: [caseId] },
-        auditCallOf(call),
-      );
-    }
+    await auditEngineRefusal(db, call, 'referral.handover', caseId, error);
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { caseMembers, type Database, referrals, withActor } from '@parcours/db';
 import { and, count, desc, eq, inArray, isNotNull, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, decidePartnerDisclosure, holdsHealthPermission } from '../../policy/access-policy.ts';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
 import { consentFactsOf } from '../consents/consent.repository.ts';
 import type { PartnerInboxQuery, partnerInbox } from './referral.schemas.ts';
 import { referralTimesOf, referralViewOf } from './referral-view.ts';

@@ -2,7 +2,7 @@ import type { Disclosure } from '@parcours/consent';
 import { type Actor, cases, type Executor, referrals } from '@parcours/db';
 import { eq } from 'drizzle-orm';
 import { decidePartnerDisclosure, type PartnerReader } from '../../policy/access-policy.ts';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
 import { consentFactsOfCase } from '../consents/consent.repository.ts';
 import { readPartnerCaseData } from './partner-case-data.ts';
 import type { PartnerReferral } from './referral.schemas.ts';

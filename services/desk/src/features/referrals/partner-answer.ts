@@ -1,19 +1,11 @@
-import {
-  type Actor,
-  type Database,
-  type DataCategory,
-  organisations,
-  type ReferralPurpose,
-  referrals,
-  type Transaction,
-  withActor,
-} from '@parcours/db';
+import { type Actor, type Database, organisations, referrals, type Transaction, withActor } from '@parcours/db';
 import { createReferral, type EngineClock, EngineError, type LockedRows, sendReferralEvent } from '@parcours/engine';
+import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { referralNotFound } from '../../http/not-found.ts';
 import type { PartnerReader } from '../../policy/access-policy.ts';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
 import { partnerDisclosureOf } from './partner-access.ts';
 import type { AnswerReferralBody, ReferralView } from './referral.schemas.ts';
 import { referralViewWithTimes } from './referral-view.ts';

@@ -1,6 +1,7 @@
 import { assessmentFormOf } from '@parcours/assessment';
 import { filterToCategories } from '@parcours/consent';
-import { assessments, type cases, type DataCategory, type Executor, personIdentities } from '@parcours/db';
+import { assessments, type cases, type Executor, personIdentities } from '@parcours/db';
+import type { DataCategory } from '@parcours/vocabulary';
 import { and, eq } from 'drizzle-orm';
 import type { PartnerCaseData } from './referral.schemas.ts';
 

@@ -1,7 +1,7 @@
 import type { Database } from '@parcours/db';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
-import { recordRefusal } from '../audit/record-audit.ts';
+import { recordRefusal } from '../audit/audit-writer.ts';
 
 /** Audits a refusal the engine's rolled-back transaction could not keep. */
 export async function auditRefusal(db: Database, call: DeskCall, action: string, subjectIds: string[]): Promise<void> {

@@ -1,5 +1,5 @@
-import { dataCategories, referralPurposes } from '@parcours/db';
-import { appointmentModes, codesOf, declineReasons, referralOutcomes, referralStatuses } from '@parcours/journey';
+import { appointmentModes, referralStatuses } from '@parcours/journey';
+import { codesOf, dataCategories, declineReasons, referralOutcomes, referralPurposes } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 export const referralIdParams = z.strictObject({ referralId: z.uuid() });

@@ -1,12 +1,13 @@
 import { checkSharing } from '@parcours/consent';
-import { type Database, type DataCategory, type ReferralPurpose, referrals, withActor } from '@parcours/db';
+import { type Database, referrals, withActor } from '@parcours/db';
 import { EngineError, sendReferralEvent } from '@parcours/engine';
+import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { referralNotFound } from '../../http/not-found.ts';
 import { actorOf, canSendFor } from '../../policy/access-policy.ts';
-import { recordActorAudit } from '../audit/record-audit.ts';
+import { recordActorAudit } from '../audit/audit-writer.ts';
 import { consentFactsOf, primaryPersonOf } from '../consents/consent.repository.ts';
 import type { SendReferralBody } from './referral.schemas.ts';
 import { auditRefusal } from './referral-refusal.ts';

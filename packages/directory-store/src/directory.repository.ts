@@ -1,7 +1,11 @@
 import { directoryServices, type Executor, organisations } from '@parcours/db';
+import {
+  type DirectoryImportReport,
+  DirectoryService,
+  type ParseDirectoryOptions,
+  parseDirectoryFile,
+} from '@parcours/directory';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { DirectoryService } from './directory.schema.ts';
-import { type DirectoryImportReport, type ParseDirectoryOptions, parseDirectoryFile } from './directory-file.ts';
 
 export interface ImportDirectoryOptions extends ParseDirectoryOptions {
   /** The territory the services belong to; services are linked to its organisations of the same name. */

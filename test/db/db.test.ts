@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase, organisations, rowsOf, territories, withActor } from '@parcours/db';
 import { availableBackends, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, organisations, rowsOf, territories, withActor } from '../src/index.ts';
 
 describe.each(availableBackends())('db on %s', (backend) => {
   let database: TestDatabase;

@@ -1,6 +1,6 @@
 import { outboxJobNames } from '@parcours/engine';
+import { assertCatalogComplete, jobIdOf, jobNames, PoisonPayloadError, parsePayload, timerDeliveryJobId } from '@parcours/jobs';
 import { describe, expect, it } from 'vitest';
-import { assertCatalogComplete, jobIdOf, jobNames, PoisonPayloadError, parsePayload, timerDeliveryJobId } from './job-catalog.ts';
 
 const timerRowId = '3f6c1a2e-8b4d-4c3e-9a1f-0d2e4b6a8c0e';
 

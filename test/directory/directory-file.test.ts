@@ -1,6 +1,6 @@
+import { demoDirectory } from '@parcours/demo-territory';
+import { exportDirectory, parseDirectoryFile, parseDirectoryJson } from '@parcours/directory';
 import { describe, expect, it } from 'vitest';
-import { demoDirectory } from './demo/hautes-alpes.directory.ts';
-import { exportDirectory, parseDirectoryFile, parseDirectoryJson } from './directory-file.ts';
 
 const good = demoDirectory[0];
 const other = demoDirectory[1];

@@ -1,7 +1,6 @@
-import { bassinsDeVieOf, communesOf } from '@parcours/demo-territory';
+import { bassinsDeVieOf, communesOf, demoDirectory } from '@parcours/demo-territory';
+import { buildDirectoryIndex, proximityOf, searchServices } from '@parcours/directory';
 import { describe, expect, it } from 'vitest';
-import { demoDirectory } from './demo/hautes-alpes.directory.ts';
-import { buildDirectoryIndex, proximityOf, searchServices } from './directory-index.ts';
 
 const index = buildDirectoryIndex(demoDirectory, { communes: communesOf('05'), bassinsDeVie: bassinsDeVieOf('05') });
 const entry = (id: string) => {

@@ -128,3 +128,11 @@ export function assertCatalogComplete(handlerNames: Iterable<string>, engineJobN
     );
   }
 }
+
+/**
+ * An outbox row for a job, its payload checked against the job's schema where it is written (the desk, the
+ * engine), so that a writer and the worker's handler cannot disagree on a name or a payload.
+ */
+export function outboxRowOf<N extends JobName>(name: N, payload: JobPayload<N>): { jobName: N; payload: JobPayload<N> } {
+  return { jobName: name, payload: parsePayload(name, payload) };
+}

@@ -1,9 +1,10 @@
 import { directoryServices } from '@parcours/db';
-import { communesOf } from '@parcours/demo-territory';
+import { communesOf, demoDirectory } from '@parcours/demo-territory';
+import { exportDirectory } from '@parcours/directory';
+import { importDirectory, readDirectory } from '@parcours/directory-store';
 import { availableBackends, createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDirectory, exportDirectory, importDirectory, readDirectory } from '../src/index.ts';
 
 describe.each(availableBackends())('directory in the database on %s', (backend) => {
   let database: TestDatabase;

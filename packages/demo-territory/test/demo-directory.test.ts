@@ -1,9 +1,7 @@
-import { bassinsDeVieOf, communesOf } from '@parcours/demo-territory';
+import { buildDirectoryIndex, parseDirectoryFile, searchServices } from '@parcours/directory';
+import { bundleCodes } from '@parcours/vocabulary';
 import { describe, expect, it } from 'vitest';
-import { demoDirectory } from './demo/hautes-alpes.directory.ts';
-import { parseDirectoryFile } from './directory-file.ts';
-import { buildDirectoryIndex, searchServices } from './directory-index.ts';
-import { bundleCodes } from './service-bundles.ts';
+import { bassinsDeVieOf, communesOf, demoDirectory } from '../src/index.ts';
 
 const communes = communesOf('05');
 const communeCodes = new Set(communes.map((commune) => commune.code));

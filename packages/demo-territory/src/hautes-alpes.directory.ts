@@ -1,4 +1,3 @@
-import { bassinsDeVieOf, communesOf } from '@parcours/demo-territory';
 import {
   DirectoryService,
   type DirectoryServiceInput,
@@ -6,8 +5,9 @@ import {
   type OpeningHours,
   type Permanence,
   type Weekday,
-} from '../directory.schema.ts';
-import type { BundleCode } from '../service-bundles.ts';
+} from '@parcours/directory';
+import type { BundleCode } from '@parcours/vocabulary';
+import { bassinsDeVieOf, communesOf } from './communes.ts';
 
 /**
  * The demo directory of the Hautes-Alpes: fictional services, written to look like the real offer of a

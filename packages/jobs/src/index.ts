@@ -1,0 +1,17 @@
+export {
+  assertCatalogComplete,
+  isJobName,
+  type JobCatalog,
+  type JobName,
+  type JobPayload,
+  jobCatalog,
+  jobIdOf,
+  jobNames,
+  outboxRowOf,
+  PoisonPayloadError,
+  parsePayload,
+  type QueueName,
+  queueNames,
+  type RetryPolicy,
+  timerDeliveryJobId,
+} from './job-catalog.ts';
