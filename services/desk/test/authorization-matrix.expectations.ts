@@ -99,6 +99,8 @@ export interface Expectation {
 
 const readers: readonly MembershipRole[] = ['reception', 'referent', 'supervisor'];
 const writers: readonly MembershipRole[] = ['reception', 'referent'];
+/** The roles that handle the referrals addressed to their organisation (a CCAS's reception agents as much as a CAF's partners). */
+const receivers: readonly MembershipRole[] = ['reception', 'referent', 'partner'];
 const directoryReaders: readonly MembershipRole[] = ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor'];
 const everywhere = organisationRelations;
 const territory: readonly OrganisationRelation[] = ['own', 'neighbour'];
@@ -407,7 +409,7 @@ export const expectations = {
   },
   listPartnerInbox: {
     access: 'acting',
-    grants: [{ roles: ['partner'], organisations: ownOnly }],
+    grants: [{ roles: receivers, organisations: ownOnly }],
     owner: 'recipient',
     list: true,
     success: 200,
@@ -416,7 +418,7 @@ export const expectations = {
   },
   getPartnerReferral: {
     access: 'acting',
-    grants: [{ roles: ['partner'], organisations: ownOnly }],
+    grants: [{ roles: receivers, organisations: ownOnly }],
     owner: 'recipient',
     referral: { allows: ['active'], otherwise: 404 },
     consent: { allows: ['active'], otherwise: 404 },
@@ -426,7 +428,7 @@ export const expectations = {
   },
   answerReferral: {
     access: 'acting',
-    grants: [{ roles: ['partner'], organisations: ownOnly }],
+    grants: [{ roles: receivers, organisations: ownOnly }],
     owner: 'recipient',
     referral: { allows: ['active'], otherwise: 404 },
     consent: { allows: ['active'], otherwise: 404 },

@@ -387,9 +387,10 @@ describe('the partner', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'partner.case_read'), eq(auditEvents.consentId, consentId)));
     expect(audit).toMatchObject([{ actorId: world.partnerAgentId, outcome: 'allowed', purpose: 'rights_opening' }]);
-    // Nobody else reads it as a partner.
-    await foreign.get(`/api/v1/partner/referrals/${referralId}`).expect(403);
-    await reception.get(`/api/v1/partner/referrals/${referralId}`).expect(403);
+    // Nobody else reads it as a recipient: other organisations' receiving agents (the CCAS's, the sender's
+    // own) get the same 404 as an unknown referral.
+    await foreign.get(`/api/v1/partner/referrals/${referralId}`).expect(404);
+    await reception.get(`/api/v1/partner/referrals/${referralId}`).expect(404);
   });
 
   it('when the consent covers health, then only the holder of the health permission sees it', async () => {

@@ -4,6 +4,7 @@ import type { CsrfSync } from 'csrf-sync';
 import type { Request, RequestHandler, Response } from 'express';
 import { getDeskHeader } from '../features/agents/get-desk-header.ts';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
+import { countWaitingReferrals } from '../features/referrals/count-waiting-referrals.ts';
 import type { Authenticator } from '../http/log-in.ts';
 import type { StaticAssets } from './static-assets.ts';
 import type { LayoutModel, ViewEngine } from './view-engine.ts';
@@ -45,7 +46,10 @@ export function requestIdOf(res: Response): string {
 async function layoutAgentOf(deps: PagesDependencies, req: Request): Promise<LayoutModel['agent']> {
   const agentId = req.session?.passport?.user;
   if (!agentId) return null;
-  return getDeskHeader(deps.db, agentId, req.session.actingOrganisationId ?? null);
+  const organisationId = req.session.actingOrganisationId ?? null;
+  const header = await getDeskHeader(deps.db, agentId, organisationId);
+  if (!header?.receivesReferrals || !organisationId) return header;
+  return { ...header, referralsWaiting: await countWaitingReferrals(deps.db, { kind: 'agent', id: agentId, organisationId }) };
 }
 
 export interface RenderOptions {

@@ -40,6 +40,13 @@ export type Permission =
   | 'person.access_log'
   | 'person.export';
 
+/**
+ * The roles that handle the referrals addressed to their organisation: its reception and référent agents
+ * (a CCAS, the département's social service) as well as the partner agents of an institution that only
+ * receives (CAF, France Travail).
+ */
+const rolesReceivingReferrals: readonly MembershipRole[] = ['reception', 'referent', 'partner'];
+
 const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'person.create': ['reception', 'referent'],
   'person.search': ['reception', 'referent'],
@@ -66,10 +73,12 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'referral.cancel': ['reception', 'referent'],
   'referral.handover': ['referent'],
   'partner_link.issue': ['reception', 'referent'],
-  // A partner reaches a case only through an active referral covered by a consent (`decidePartnerDisclosure`).
-  'partner.inbox': ['partner'],
-  'partner.case_read': ['partner'],
-  'referral.answer': ['partner'],
+  // Receiving referrals is part of every structure's work: the agents of the recipient organisation who
+  // handle incoming requests read and answer them, each time only through an active referral covered by a
+  // consent (`decidePartnerDisclosure`), health only with `health_data`.
+  'partner.inbox': rolesReceivingReferrals,
+  'partner.case_read': rolesReceivingReferrals,
+  'referral.answer': rolesReceivingReferrals,
   // The audit (issue 8): auditors read their territory's whole audit, supervisors what its organisations'
   // agents did (src/audit/audit-scope.ts). Each of these reads is audited itself.
   'audit.read': ['auditor', 'supervisor'],

@@ -57,13 +57,14 @@ describe('pages: landing and navigation by role', () => {
     expect(inbox.text).not.toContain('href="/contacts/nouveau"');
   });
 
-  it('when a reception agent logs in, then the work list is the first page with the reception entries and no inbox', async () => {
+  it('when a reception agent logs in, then the work list is the first page with the reception entries and the inbox of referrals received, without audit', async () => {
     const client = await logInThroughForm(world.agentEmail);
     expect((await client.get('/').expect(303)).headers.location).toBe('/mon-travail');
     const work = await client.get('/mon-travail').expect(200);
     expect(work.text).toContain('href="/personnes"');
     expect(work.text).toContain('href="/contacts/nouveau"');
-    expect(work.text).not.toContain('href="/partenaire/orientations"');
+    // Receiving referrals is part of every structure's work.
+    expect(work.text).toContain('href="/partenaire/orientations"');
     expect(work.text).not.toContain('href="/audit"');
   });
 });

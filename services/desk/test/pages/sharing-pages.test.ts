@@ -346,3 +346,66 @@ describe('référent handover page', () => {
     }
   });
 });
+
+describe('every receiving structure sees what is addressed to it', () => {
+  it('when a referral is sent to the CCAS, then its reception agent (no partner role) finds it in « Orientations reçues » with the count waiting, reads it and accepts it', async () => {
+    const api = await logInAs(world.app, emails.reception);
+    const { caseId, personId } = await openLaragneCase(api, ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT']);
+    const ccasId = world.organisationIds['ccas-gap'] as string;
+    const chosen = await api
+      .post(`/api/v1/cases/${caseId}/orientation-choices`)
+      .send({ serviceId: 'ccas-gap-accueil-social', reasonCode: 'proximity' })
+      .expect(201);
+    const referral = chosen.body.referral as {
+      id: string;
+      toOrganisationId: string;
+      purpose: string;
+      sharedCategories: string[];
+    };
+    expect(referral.toOrganisationId).toBe(ccasId);
+    const scope = { recipientOrganisationIds: [ccasId], purposes: [referral.purpose], categories: referral.sharedCategories };
+    const notice = await api
+      .get('/api/v1/consent-notice')
+      .query({ recipientOrganisationIds: ccasId, purposes: referral.purpose, categories: referral.sharedCategories.join(',') })
+      .expect(200);
+    await api
+      .post('/api/v1/consents')
+      .send({
+        decision: 'consent',
+        personId,
+        givenBy: 'person',
+        method: 'oral_attested',
+        informationShown: { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true },
+        notice: { version: notice.body.version, sha256: notice.body.sha256 },
+        ...scope,
+      })
+      .expect(201);
+    await api.post(`/api/v1/referrals/${referral.id}/send`).send({ expectedRevision: 0 }).expect(200);
+
+    const ccas = await logInThroughForm(world.app, emails.foreign);
+    const work = await ccas.get('/mon-travail').expect(200);
+    expect(work.text).toContain('href="/partenaire/orientations"');
+    expect(work.text).toMatch(/data-testid="referrals-waiting">\d+<span class="fr-sr-only"> en attente de réponse/);
+    const inbox = await ccas.get('/partenaire/orientations').expect(200);
+    expect(inbox.text).toContain(`href="/partenaire/orientations/${referral.id}"`);
+    const read = await ccas.get(`/partenaire/orientations/${referral.id}`).expect(200);
+    await ccas
+      .post(`/partenaire/orientations/${referral.id}/reponses`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(read.text),
+          expectedRevision: hidden(read.text, 'expectedRevision')[0] as string,
+          type: 'ACCEPT',
+          conditions: '',
+        }),
+      )
+      .expect(303);
+    expect(await statusOf(referral.id)).toBe('accepted');
+
+    // The France Services agent, who receives nothing here, sees the inbox entry without a waiting count.
+    const reception = await logInThroughForm(world.app, emails.reception);
+    const own = await reception.get('/mon-travail').expect(200);
+    expect(own.text).not.toContain('data-testid="referrals-waiting"');
+  });
+});

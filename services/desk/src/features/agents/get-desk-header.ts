@@ -8,7 +8,10 @@ export interface DeskHeader {
   displayName: string;
   organisationName: string | null;
   canChangeOrganisation: boolean;
-  isPartner: boolean;
+  /** Holds the roles that read and answer the referrals addressed to the organisation (« Orientations reçues »). */
+  receivesReferrals: boolean;
+  /** How many of them wait for an answer; filled by the page kit when `receivesReferrals`. */
+  referralsWaiting: number;
   seesCases: boolean;
   receivesPeople: boolean;
   readsAudit: boolean;
@@ -38,7 +41,8 @@ export async function getDeskHeader(db: Executor, agentId: string, organisationI
     displayName: row.displayName,
     organisationName: row.organisationName,
     canChangeOrganisation: row.memberships > 1,
-    isPartner: holdsPermission(roles, 'partner.inbox'),
+    receivesReferrals: holdsPermission(roles, 'partner.inbox'),
+    referralsWaiting: 0,
     seesCases: holdsPermission(roles, 'case.list'),
     receivesPeople: holdsPermission(roles, 'person.search'),
     readsAudit: holdsPermission(roles, 'audit.read'),
