@@ -38,7 +38,11 @@ export function timelineEntryOf(event: TimelineEvent, names: CaseNames) {
   return {
     sequence: event.sequence,
     revision: event.revision,
-    what: timelineEventLabel(event.eventType, referral),
+    what: timelineEventLabel(
+      event.eventType,
+      referral,
+      event.referralId ? (names.organisations.get(names.referralRecipients.get(event.referralId) ?? '') ?? null) : null,
+    ),
     detail: payloadDetail(event.eventType, event.payload),
     move: from && from !== to ? `${from} → ${to}` : event.fromState === '' ? to : null,
     who: actor.who,

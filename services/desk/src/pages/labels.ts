@@ -67,8 +67,31 @@ function delayNameOf(eventType: string): string | null {
   return eventType.slice(timerPrefix.length).split('.')[0] ?? null;
 }
 
-export function timelineEventLabel(eventType: string, referral: boolean): string {
+/** What became of a referral at each of its events, said of the referral (« Orientation acceptée »). */
+const referralEventOutcomes: Record<string, string> = {
+  CREATE: 'préparée',
+  SEND: 'envoyée',
+  MARK_SEEN: 'vue par le partenaire',
+  START_STUDY: 'mise à l’étude',
+  ACCEPT: 'acceptée',
+  DECLINE: 'refusée',
+  REDIRECT: 'réorientée',
+  SET_APPOINTMENT: 'avec un rendez-vous fixé',
+  START_SUPPORT: 'suivie : accompagnement commencé',
+  REPORT_NO_SHOW: 'sans suite : personne absente au rendez-vous',
+  COMPLETE: 'terminée',
+  ABANDON: 'abandonnée',
+  CANCEL: 'annulée',
+};
+
+/**
+ * A timeline line. A referral's event names its partner when it is known (« Orientation envoyée — CAF des
+ * Hautes-Alpes »), so the referrer reads who was asked and who answered.
+ */
+export function timelineEventLabel(eventType: string, referral: boolean, partnerName: string | null = null): string {
   const delay = delayNameOf(eventType);
+  const outcome = referralEventOutcomes[eventType];
+  if (referral && partnerName && outcome) return `Orientation ${outcome} — ${partnerName}`;
   if (referral) {
     const label = (delay ? referralLabels[delay] : referralLabels[eventType]) ?? eventType;
     return eventType === 'CREATE' ? 'Orientation préparée' : `Orientation : ${label.toLowerCase()}`;

@@ -407,5 +407,10 @@ describe('every receiving structure sees what is addressed to it', () => {
     const reception = await logInThroughForm(world.app, emails.reception);
     const own = await reception.get('/mon-travail').expect(200);
     expect(own.text).not.toContain('data-testid="referrals-waiting"');
+    // The referrer's timeline names the partner of each referral event.
+    const casePage = await reception.get(`/dossiers/${caseId}`).expect(200);
+    expect(casePage.text).toContain('Orientation préparée — CCAS de Gap');
+    expect(casePage.text).toContain('Orientation envoyée — CCAS de Gap');
+    expect(casePage.text).toContain('Orientation acceptée — CCAS de Gap');
   });
 });

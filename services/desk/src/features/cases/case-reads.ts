@@ -1,4 +1,4 @@
-import { agents, caseEvents, caseMembers, cases, type Executor, organisations, personIdentities } from '@parcours/db';
+import { agents, caseEvents, caseMembers, cases, type Executor, organisations, personIdentities, referrals } from '@parcours/db';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
@@ -89,6 +89,8 @@ export interface CaseNames {
   machineVersion: number;
   agents: Map<string, string>;
   organisations: Map<string, string>;
+  /** The recipient organisation of each referral of the case, by referral id (its name is in `organisations`). */
+  referralRecipients: Map<string, string>;
 }
 
 /** Staff and organisation names for the case page (not person data), in two queries. */
@@ -100,6 +102,11 @@ export async function readCaseNames(db: Executor, detail: CaseDetail, timeline: 
     if (event.actor.kind === 'agent' && event.actor.id) agentIds.add(event.actor.id);
     if (event.actor.organisationId) organisationIds.add(event.actor.organisationId);
   }
+  const recipients = await db
+    .select({ id: referrals.id, toOrganisationId: referrals.toOrganisationId })
+    .from(referrals)
+    .where(eq(referrals.caseId, detail.id));
+  for (const recipient of recipients) organisationIds.add(recipient.toOrganisationId);
   const [agentRows, organisationRows, [version]] = await Promise.all([
     agentIds.size === 0
       ? []
@@ -117,5 +124,6 @@ export async function readCaseNames(db: Executor, detail: CaseDetail, timeline: 
     machineVersion: version?.machineVersion ?? 1,
     agents: new Map(agentRows.map((row) => [row.id, row.name])),
     organisations: new Map(organisationRows.map((row) => [row.id, row.name])),
+    referralRecipients: new Map(recipients.map((row) => [row.id, row.toOrganisationId])),
   };
 }
