@@ -627,7 +627,7 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
       throw new EngineError('referral_not_found', 'Orientation introuvable.');
     }
     checkRevision(locked.referral.revision, input.expectedRevision);
-    const narrowed = narrowedCategories(locked.referral, event, input.sharedCategories);
+    const narrowed = categoriesAtSend(locked.referral, event, input.sharedCategories);
     const referral = narrowed ? { ...locked.referral, sharedCategories: narrowed } : locked.referral;
     await call.inTransaction?.(tx, { case: locked.lockedCase.case, referral });
     const updated = await stepReferral(
@@ -649,19 +649,21 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
   });
 }
 
-function narrowedCategories(
+function categoriesAtSend(
   row: ReferralRow,
   event: EventObject,
   requested: readonly string[] | undefined,
 ): string[] | undefined {
   if (requested === undefined) return undefined;
-  const narrowed = [...new Set(requested)];
-  if (event.type !== 'SEND' || narrowed.some((category) => !row.sharedCategories.includes(category))) {
-    throw new EngineError('invalid_input', 'Les informations partagées ne peuvent qu’être réduites, au moment de l’envoi.', {
-      issues: [{ path: ['sharedCategories'], message: 'Seulement à l’envoi, et parmi les catégories du brouillon.' }],
+  // The sender settles what the referral shares when it sends it (adding or removing categories of the
+  // draft); the consent check of that same transaction then decides on the final list. Never afterwards.
+  const chosen = [...new Set(requested)];
+  if (event.type !== 'SEND' || chosen.length === 0) {
+    throw new EngineError('invalid_input', 'Les informations partagées se choisissent à l’envoi, au moins une.', {
+      issues: [{ path: ['sharedCategories'], message: 'Seulement à l’envoi, au moins une catégorie.' }],
     });
   }
-  return narrowed;
+  return chosen;
 }
 
 export type TimerFiring = 'fired' | 'stale' | 'not_due' | 'not_found';

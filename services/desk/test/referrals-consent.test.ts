@@ -309,11 +309,13 @@ describe('sending a referral', () => {
     });
     expect(await writeCounts()).toEqual(before);
 
-    // Widening is not reducing.
-    await reception
+    // A category added at sending is checked like the others: not covered, nothing is sent.
+    const widened = await reception
       .post(`/api/v1/referrals/${draft.id}/send`)
       .send({ expectedRevision: 0, sharedCategories: ['identity', 'free_notes'] })
-      .expect(400);
+      .expect(422);
+    expect(problemOf(widened)).toMatchObject({ notCovered: { categories: ['free_notes'] } });
+    expect(await writeCounts()).toEqual(before);
     const sent = await reception
       .post(`/api/v1/referrals/${draft.id}/send`)
       .send({ expectedRevision: 0, sharedCategories: ['identity', 'contact'] })

@@ -1,8 +1,8 @@
-import { DirectoryService } from '@parcours/directory';
 import {
   directoryExport,
   directoryImportReport,
   importDirectoryBody,
+  listedService,
   searchServicesQuery,
   serviceIdParams,
   serviceList,
@@ -36,7 +36,7 @@ export const getDirectoryServiceRoute = defineRoute({
   tags: ['directory'],
   access: { kind: 'acting', permission: 'directory.read' },
   params: serviceIdParams,
-  responses: { 200: { description: 'Le service', schema: DirectoryService } },
+  responses: { 200: { description: 'Le service, et comment une orientation lui parvient', schema: listedService } },
   handle: async ({ caller, params, deps }) => {
     const service = await getDirectoryService(deps.directory, params.serviceId, { agent: caller });
     if (!service) throw serviceNotFound();

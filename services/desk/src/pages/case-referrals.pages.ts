@@ -3,6 +3,8 @@ import { type DataCategory, dataCategories } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getCase } from '../features/cases/get-case.ts';
+import type { ConsentView } from '../features/consents/consent.schemas.ts';
+import { listPersonConsents } from '../features/consents/list-person-consents.ts';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
 import { listTerritoryOrganisations } from '../features/organisations/list-territory-organisations.ts';
@@ -69,6 +71,9 @@ async function renderCaseReferrals(
   const more = await getOrganisationNames(deps.db, [detail.entryOrganisationId, detail.referentOrganisationId]);
   for (const [id, name] of more) names.set(id, name);
   const lastHandover = await getLastReferentHandover(deps.db, caseId, call);
+  const personId = primaryOf(detail).personId;
+  const hasDraft = referrals.some((referral) => referral.status === 'draft');
+  const consents = hasDraft && personId ? ((await listPersonConsents(deps.db, personId, call)) ?? []) : [];
   const now = call.clock.now();
   const notCovered = input.notCovered;
   const items = [...referrals].reverse().map((referral: ReferralView) => {
@@ -108,12 +113,7 @@ async function renderCaseReferrals(
       canCancel: referral.allowedEvents.includes('CANCEL'),
       canLink: !referral.closedAt && referral.status !== 'draft',
       withoutAccount: usesParcours.get(referral.toOrganisationId) === false,
-      sendCategories: referral.sharedCategories.map((category) => ({
-        code: category,
-        label: dataCategoryLabels[category],
-        // After a refusal that a reduction can fix, only what the consent covers stays ticked.
-        checked: !(reducible && refused?.categories.includes(category)),
-      })),
+      sendCategories: sendCategoriesOf(referral, consents, refused && reducible ? refused.categories : []),
       refused: refused
         ? {
             opposition: refused.opposition,
@@ -175,6 +175,30 @@ async function renderCaseReferrals(
     },
     { status: input.status },
   );
+}
+
+/**
+ * The categories a draft may share, every one offered: ticked, those of the draft (after a refusal a
+ * reduction can fix, without what the consent does not cover); marked, those an active consent of the
+ * person covers for this recipient and purpose. Health is offered like the others and refused at sending
+ * unless consented.
+ */
+function sendCategoriesOf(referral: ReferralView, consents: readonly ConsentView[], refusedCategories: readonly DataCategory[]) {
+  const covering = consents.filter(
+    (consent) =>
+      consent.active &&
+      consent.decision === 'consent' &&
+      consent.recipientOrganisationIds.includes(referral.toOrganisationId) &&
+      consent.purposes.includes(referral.purpose),
+  );
+  const covered = new Set(covering.flatMap((consent) => consent.categories));
+  return dataCategories.map((category) => ({
+    code: category,
+    label: dataCategoryLabels[category],
+    checked: referral.sharedCategories.includes(category) && !refusedCategories.includes(category),
+    covered: covered.has(category),
+    health: category === 'health',
+  }));
 }
 
 const revisionOf = (value: unknown) => {

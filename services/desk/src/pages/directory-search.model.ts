@@ -1,8 +1,10 @@
 import type { applicationModes, DirectoryService, PermanenceMode, Public } from '@parcours/directory';
 import { bundleLabel, serviceBundles } from '@parcours/vocabulary';
 import { z } from 'zod';
-import type { DirectoryCache } from '../features/directory/directory-cache.ts';
+import type { ListedService } from '../features/directory/directory.schemas.ts';
+import type { DirectoryCache, ReferralRoute } from '../features/directory/directory-cache.ts';
 import { searchServices } from '../features/directory/search-services.ts';
+import { referralPurposeOf } from '../features/orientation/referral-purpose.ts';
 import type { ActingAgent } from '../policy/access-policy.ts';
 
 export const pageSize = 20;
@@ -89,8 +91,25 @@ export async function directoryFiltersOf(directories: DirectoryCache, agent: Act
   };
 }
 
-/** What a list shows of a service: name, organisation, bundles, waiting time, referrals through Parcours. */
-export function serviceListItemOf(service: DirectoryService) {
+/** How a referral reaches a service, in the same words on every page (directory, suggestions, choice). */
+const referralRouteBadges: Record<ReferralRoute, { label: string; badge: string }> = {
+  parcours: { label: 'Reçoit les orientations par Parcours', badge: 'fr-badge--success' },
+  signed_link: { label: 'Reçoit les orientations par un lien sécurisé (aucun agent dans Parcours)', badge: 'fr-badge--info' },
+  not_linked: { label: 'Rattaché à aucune structure de Parcours : contact direct', badge: '' },
+  none: { label: 'Pas d’orientation par Parcours : contact direct', badge: '' },
+};
+
+export function referralRouteOf(route: ReferralRoute) {
+  return {
+    code: route,
+    ...referralRouteBadges[route],
+    viaLink: route === 'signed_link',
+    direct: route === 'not_linked' || route === 'none',
+  };
+}
+
+/** What a list shows of a service: name, organisation, bundles, waiting time, how referrals reach it. */
+export function serviceListItemOf(service: ListedService) {
   return {
     id: service.id,
     name: service.name,
@@ -98,6 +117,9 @@ export function serviceListItemOf(service: DirectoryService) {
     bundles: service.bundles.map((code) => bundleLabel(code)),
     waitingTime: waitingTimeLabel(service.waitingTimeDays),
     acceptsReferrals: service.acceptsReferrals,
+    route: referralRouteOf(service.referralRoute),
+    /** The purpose a referral to it gets by default, from its first bundle. */
+    purpose: referralPurposeOf({ bundles: service.bundles }),
     itinerant: service.permanences.some((permanence) => permanence.mode === 'itinerant'),
     visio: service.permanences.some((permanence) => permanence.mode === 'visio'),
   };

@@ -1,7 +1,7 @@
-import { type DirectoryService, weekdayLabels } from '@parcours/directory';
+import { weekdayLabels } from '@parcours/directory';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { DirectoryImportReport } from '../features/directory/directory.schemas.ts';
+import type { DirectoryImportReport, ListedService } from '../features/directory/directory.schemas.ts';
 import { importDirectory } from '../features/directory/import-directory.ts';
 import { getDirectoryService } from '../features/directory/search-services.ts';
 import { AppError } from '../http/app-error.ts';
@@ -24,7 +24,7 @@ import { type AnyPageRoute, definePage } from './page-route.ts';
 
 export const directoryImportPagePath = '/annuaire/import';
 
-function serviceDetailOf(service: DirectoryService, communeName: (code: string) => string | null) {
+function serviceDetailOf(service: ListedService, communeName: (code: string) => string | null) {
   return {
     ...serviceListItemOf(service),
     description: service.description,

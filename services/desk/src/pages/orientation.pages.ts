@@ -1,5 +1,10 @@
 import { orientationChoiceReasonLabels } from '@parcours/orientation';
-import { type OrientationChoiceReason, orientationChoiceReasons } from '@parcours/vocabulary';
+import {
+  type OrientationChoiceReason,
+  orientationChoiceReasons,
+  type ReferralPurpose,
+  referralPurposes,
+} from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { getCase } from '../features/cases/get-case.ts';
@@ -8,18 +13,27 @@ import { chooseOrientation } from '../features/orientation/choose-orientation.ts
 import { getOrientationSuggestions } from '../features/orientation/get-orientation-suggestions.ts';
 import { listOrientationChoices } from '../features/orientation/list-orientation-choices.ts';
 import type { OrientationSuggestions } from '../features/orientation/orientation.schemas.ts';
+import { referralPurposeOf } from '../features/orientation/referral-purpose.ts';
 import { AppError } from '../http/app-error.ts';
 import type { DeskCall } from '../http/desk-call.ts';
 import { caseNotFound } from '../http/not-found.ts';
-import { type DirectoryQuery, directoryFiltersOf, directoryQueryOf, searchDirectoryPage } from './directory-search.model.ts';
+import {
+  type DirectoryQuery,
+  directoryFiltersOf,
+  directoryQueryOf,
+  referralRouteOf,
+  searchDirectoryPage,
+} from './directory-search.model.ts';
 import { stateLabel } from './labels.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
+import { referralPurposeLabels } from './sharing-labels.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 
 const chooseForm = z.object({
   serviceId: z.string().trim().min(1).max(200),
+  finalite: z.enum(referralPurposes).optional(),
   motif: z.enum(orientationChoiceReasons).optional(),
   precision: z.string().trim().max(500).optional(),
 });
@@ -111,6 +125,10 @@ async function renderOrientation(
       organisationName: suggestion.service.organisationName,
       reasons: suggestion.reasons,
       referable: suggestion.service.referable,
+      route: referralRouteOf(suggestion.service.referralRoute),
+      purposes: purposeOptionsOf(
+        referralPurposeOf({ needDomain: suggestion.matchedNeeds[0]?.domain, bundles: suggestion.service.bundles }),
+      ),
       acceptsReferrals: suggestion.service.acceptsReferrals,
       chosen: choices.liveServiceIds.has(suggestion.serviceId),
       error: own ? Object.values(own.fields).join(' ') : null,
@@ -160,6 +178,7 @@ async function renderOrientation(
             ...service,
             searchQuery: searchQueryOf(input.query),
             suggested: suggestedIds.has(service.id),
+            purposes: purposeOptionsOf(service.purpose),
             chosen: choices.liveServiceIds.has(service.id),
             reasons: reasonOptionsOf(own?.reasonCode ?? null),
             reasonText: own?.reasonText ?? '',
@@ -171,6 +190,11 @@ async function renderOrientation(
     },
     { status: input.status },
   );
+}
+
+/** The purposes a referral may have, the one the need suggests selected. */
+function purposeOptionsOf(selected: ReferralPurpose) {
+  return referralPurposes.map((code) => ({ code, label: referralPurposeLabels[code], selected: code === selected }));
 }
 
 /** Suggestions with their reasons, choices (one form each; outside the suggestions through a search, with a reason), and the choices made with their draft referrals. */
@@ -204,6 +228,7 @@ export const chooseOrientationPage = definePage({
     const raw = {
       serviceId: typeof body.serviceId === 'string' ? body.serviceId : '',
       motif: typeof body.motif === 'string' && body.motif ? body.motif : undefined,
+      finalite: typeof body.finalite === 'string' && body.finalite ? body.finalite : undefined,
       precision: typeof body.precision === 'string' && body.precision.trim() ? body.precision : undefined,
     };
     const form = chooseForm.safeParse(raw);
@@ -217,6 +242,7 @@ export const chooseOrientationPage = definePage({
         caseId,
         {
           serviceId: form.data.serviceId,
+          ...(form.data.finalite ? { purpose: form.data.finalite } : {}),
           ...(form.data.motif ? { reasonCode: form.data.motif } : {}),
           ...(form.data.precision ? { reasonText: form.data.precision } : {}),
         },

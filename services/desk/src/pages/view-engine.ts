@@ -110,6 +110,7 @@ export function createViewEngine(viewsDir: string): ViewEngine {
     or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
     and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
     plural: (count: unknown, one: string, many: string) => (count === 1 ? one : many),
+    concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
   });
   const options: CompileOptions = { strict: true, preventIndent: true };
   for (const file of readdirSync(join(viewsDir, 'partials'))) {

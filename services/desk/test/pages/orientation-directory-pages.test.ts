@@ -226,3 +226,48 @@ describe('directory pages', () => {
       .expect(403);
   });
 });
+
+describe('how a referral reaches a service, said once', () => {
+  it('when the directory is listed, then no service is said both to receive referrals through Parcours and to belong to no structure of Parcours; a structure without agents is reached by a signed link', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const texts: string[] = [];
+    for (let page = 1; page <= 6; page += 1) texts.push((await client.get(`/annuaire?page=${page}`).expect(200)).text);
+    const cards = texts.join('\n').split('<div class="fr-card ').slice(1);
+    expect(cards.length).toBeGreaterThan(80);
+    for (const card of cards) {
+      const says = [
+        'Reçoit les orientations par Parcours',
+        'Reçoit les orientations par un lien sécurisé',
+        'Rattaché à aucune structure de Parcours',
+        'Pas d’orientation par Parcours',
+      ].filter((phrase) => card.includes(phrase));
+      expect(says, card.slice(0, 300)).toHaveLength(1);
+    }
+    const justice = await client.get('/annuaire/services/point-justice-briancon').expect(200);
+    expect(justice.text).toContain('Reçoit les orientations par un lien sécurisé (aucun agent dans Parcours)');
+    const { body } = await client.get('/api/v1/directory/services/point-justice-briancon').expect(200);
+    expect(body.referralRoute).toBe('signed_link');
+  });
+
+  it('when the agent chooses a suggestion with another purpose, then the draft referral carries the purpose chosen on the page', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const { caseId } = await assessedOnPage(client);
+    const page = await client.get(`/dossiers/${caseId}/orientation`).expect(200);
+    const serviceId = [...page.text.matchAll(/<select class="fr-select" id="finalite-suggestion-([a-z0-9-]+)"/g)].map(
+      (m) => m[1] as string,
+    )[0];
+    expect(serviceId).toBeDefined();
+    await client
+      .post(`/dossiers/${caseId}/orientations`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), serviceId, finalite: 'case_management' })
+      .expect(303);
+    const [draft] = await database.db.select().from(referrals).where(eq(referrals.caseId, caseId));
+    expect(draft?.purpose).toBe('case_management');
+    await client
+      .post(`/dossiers/${caseId}/orientations`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), serviceId: 'caf-acces-droits', finalite: 'not-a-purpose' })
+      .expect(400);
+  });
+});

@@ -414,3 +414,49 @@ describe('every receiving structure sees what is addressed to it', () => {
     expect(casePage.text).toContain('Orientation acceptée — CCAS de Gap');
   });
 });
+
+describe('what a referral carries, chosen on the page', () => {
+  it('when the agent adds a consented category at sending, then it is sent with it; health, not consented, is refused and named', async () => {
+    const { caseId, personId, referralId } = await caseWithDraftToCaf();
+    const api = await logInAs(world.app, emails.reception);
+    const cafId = world.organisationIds.caf as string;
+    const categories = ['identity', 'contact', 'situation_summary', 'assessment'];
+    const notice = await api
+      .get('/api/v1/consent-notice')
+      .query({ recipientOrganisationIds: cafId, purposes: 'rights_opening', categories: categories.join(',') })
+      .expect(200);
+    await api
+      .post('/api/v1/consents')
+      .send({
+        decision: 'consent',
+        personId,
+        givenBy: 'person',
+        method: 'oral_attested',
+        informationShown: { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true },
+        notice: { version: notice.body.version, sha256: notice.body.sha256 },
+        recipientOrganisationIds: [cafId],
+        purposes: ['rights_opening'],
+        categories,
+      })
+      .expect(201);
+
+    const reception = await logInThroughForm(world.app, emails.reception);
+    const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    // Every category is offered; the consent's coverage is said for each.
+    expect(page.text).toContain(`id="envoi-${referralId}-assessment"`);
+    expect(page.text).toContain(`id="envoi-${referralId}-health"`);
+    expect(page.text).toContain('non couvert par le consentement');
+    const send = (picked: string[], text: string) =>
+      reception
+        .post(`/orientations/${referralId}/envoi`)
+        .type('form')
+        .send(formOf({ _csrf: csrfOf(text), dossier: caseId, expectedRevision: '0', categorie: picked }));
+    const refused = await send([...categories, 'health'], page.text).expect(422);
+    expect(refused.text).toContain('Santé');
+    expect(await statusOf(referralId)).toBe('draft');
+    await send(categories, page.text).expect(303);
+    const [sent] = await database.db.select().from(referrals).where(eq(referrals.id, referralId));
+    expect(sent).toMatchObject({ status: 'sent' });
+    expect([...(sent?.sharedCategories ?? [])].sort()).toEqual([...categories].sort());
+  });
+});

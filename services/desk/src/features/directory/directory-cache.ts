@@ -1,13 +1,25 @@
-import { type Database, directoryServices } from '@parcours/db';
+import { type Database, directoryServices, organisations } from '@parcours/db';
 import { buildDirectoryIndex, type DirectoryIndex } from '@parcours/directory';
 import { readDirectory } from '@parcours/directory-store';
 import { count, eq, max } from 'drizzle-orm';
 import { readTerritoryGeography } from './territory-geography.ts';
 
+/**
+ * How a referral reaches a service, said the same way everywhere (directory, suggestions, choice):
+ * - `parcours`: its organisation has agents in Parcours; they answer in « Orientations reçues »;
+ * - `signed_link`: its organisation is in Parcours without agents; it answers through a signed link;
+ * - `not_linked`: it would take referrals, but no organisation of Parcours stands behind it: contact it directly;
+ * - `none`: it takes no referral through Parcours: contact it directly.
+ */
+export type ReferralRoute = (typeof referralRoutes)[number];
+export const referralRoutes = ['parcours', 'signed_link', 'not_linked', 'none'] as const;
+
 export interface TerritoryDirectory {
   index: DirectoryIndex;
   /** The Parcours organisation behind each service, when it has one: where a referral goes. */
   organisationOf: ReadonlyMap<string, string | null>;
+  /** How a referral reaches each service. */
+  referralRouteOf(serviceId: string): ReferralRoute;
   /** INSEE codes of the territory (what an import may name). */
   communeCodes: readonly string[];
 }
@@ -54,11 +66,24 @@ export class DirectoryCache {
   }
 
   private async build(territoryId: string): Promise<TerritoryDirectory> {
-    const [stored, geography] = await Promise.all([
+    const [stored, geography, territoryOrganisations] = await Promise.all([
       readDirectory(this.db, { territoryId, activeOnly: true }),
       readTerritoryGeography(this.db, territoryId),
+      this.db
+        .select({ id: organisations.id, usesParcours: organisations.usesParcours })
+        .from(organisations)
+        .where(eq(organisations.territoryId, territoryId)),
     ]);
+    const usesParcours = new Map(territoryOrganisations.map((organisation) => [organisation.id, organisation.usesParcours]));
+    const routes = new Map<string, ReferralRoute>(
+      stored.map(({ service, organisationId }) => {
+        if (!service.acceptsReferrals) return [service.id, 'none'];
+        if (!organisationId) return [service.id, 'not_linked'];
+        return [service.id, usesParcours.get(organisationId) === false ? 'signed_link' : 'parcours'];
+      }),
+    );
     return {
+      referralRouteOf: (serviceId) => routes.get(serviceId) ?? 'none',
       index: buildDirectoryIndex(
         stored.map((entry) => entry.service),
         geography,

@@ -1,6 +1,7 @@
 import { DirectoryFile, DirectoryService, directoryFormat, directoryFormatVersion, InseeCode } from '@parcours/directory';
 import { bundleCodes } from '@parcours/vocabulary';
 import { z } from 'zod';
+import { referralRoutes } from './directory-cache.ts';
 
 export const searchServicesQuery = z.strictObject({
   bundle: z.enum(bundleCodes).optional(),
@@ -17,8 +18,12 @@ export const searchServicesQuery = z.strictObject({
 });
 export type SearchServicesQuery = z.infer<typeof searchServicesQuery>;
 
+/** A service as the desk lists it: the directory's document and how a referral reaches it (`ReferralRoute`). */
+export const listedService = DirectoryService.extend({ referralRoute: z.enum(referralRoutes) });
+export type ListedService = z.infer<typeof listedService>;
+
 export const serviceList = z.object({
-  items: z.array(DirectoryService),
+  items: z.array(listedService),
   page: z.number().int(),
   pageSize: z.number().int(),
   total: z.number().int(),

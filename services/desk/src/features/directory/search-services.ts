@@ -1,7 +1,6 @@
-import type { DirectoryService } from '@parcours/directory';
 import { searchServices as searchIndex } from '@parcours/directory';
 import type { DeskCall } from '../../http/desk-call.ts';
-import type { SearchServicesQuery, ServiceList } from './directory.schemas.ts';
+import type { ListedService, SearchServicesQuery, ServiceList } from './directory.schemas.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 
 /**
@@ -13,8 +12,8 @@ export async function searchServices(
   query: SearchServicesQuery,
   call: Pick<DeskCall, 'agent'>,
 ): Promise<ServiceList> {
-  const { index } = await directories.directoryOf(call.agent.territoryId);
-  const found = searchIndex(index, {
+  const directory = await directories.directoryOf(call.agent.territoryId);
+  const found = searchIndex(directory.index, {
     bundle: query.bundle,
     communeCode: query.communeCode,
     text: query.text,
@@ -22,7 +21,12 @@ export async function searchServices(
     limit: query.pageSize,
     offset: (query.page - 1) * query.pageSize,
   });
-  return { items: found.services, page: query.page, pageSize: query.pageSize, total: found.total };
+  return {
+    items: found.services.map((service) => ({ ...service, referralRoute: directory.referralRouteOf(service.id) })),
+    page: query.page,
+    pageSize: query.pageSize,
+    total: found.total,
+  };
 }
 
 /** One active service of the territory's directory, or null. */
@@ -30,7 +34,8 @@ export async function getDirectoryService(
   directories: DirectoryCache,
   serviceId: string,
   call: Pick<DeskCall, 'agent'>,
-): Promise<DirectoryService | null> {
-  const { index } = await directories.directoryOf(call.agent.territoryId);
-  return index.byId.get(serviceId)?.service ?? null;
+): Promise<ListedService | null> {
+  const directory = await directories.directoryOf(call.agent.territoryId);
+  const service = directory.index.byId.get(serviceId)?.service;
+  return service ? { ...service, referralRoute: directory.referralRouteOf(service.id) } : null;
 }

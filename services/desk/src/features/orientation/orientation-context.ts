@@ -43,5 +43,6 @@ export function serviceCardOf(service: DirectoryService, directory: TerritoryDir
     waitingTimeDays: service.waitingTimeDays,
     acceptsReferrals: service.acceptsReferrals,
     referable: service.acceptsReferrals && Boolean(directory.organisationOf.get(service.id)),
+    referralRoute: directory.referralRouteOf(service.id),
   };
 }

@@ -3,6 +3,7 @@ import { NeedLevel, Urgency } from '@parcours/assessment';
 import { proximities } from '@parcours/directory';
 import { bundleCodes, dataCategories, organisationKinds, orientationChoiceReasons, referralPurposes } from '@parcours/vocabulary';
 import { z } from 'zod';
+import { referralRoutes } from '../directory/directory-cache.ts';
 
 export const orientationSuggestionsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(50).optional(),
@@ -20,6 +21,8 @@ export const serviceCard = z.object({
   acceptsReferrals: z.boolean(),
   /** The service is linked to a Parcours organisation: choosing it creates a draft referral. */
   referable: z.boolean(),
+  /** How a referral reaches it: through Parcours, a signed link, or not at all (contact it directly). */
+  referralRoute: z.enum(referralRoutes),
 });
 export type ServiceCard = z.infer<typeof serviceCard>;
 

@@ -6,8 +6,8 @@ export const referralIdParams = z.strictObject({ referralId: z.uuid() });
 
 export const sendReferralBody = z.strictObject({
   expectedRevision: z.number().int().min(0),
-  /** Optional: reduce the payload to fewer categories than the draft (to what the consent covers). */
-  sharedCategories: z.array(z.enum(dataCategories)).max(dataCategories.length).optional(),
+  /** Optional: the categories the referral shares, settled at sending (else the draft's); the consent must cover each. */
+  sharedCategories: z.array(z.enum(dataCategories)).min(1).max(dataCategories.length).optional(),
 });
 export type SendReferralBody = z.infer<typeof sendReferralBody>;
 
