@@ -15,7 +15,11 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
   const world = useInProcessWorker();
   const { clock, publicUrl } = world;
 
-  it('when a consent naming it is withdrawn and the job is delivered twice, then its contact address gets one mail, without link nor personal data', async () => {
+  /**
+   * A consent naming the CAF (a partner agent) and the CCAS (no agent: its contact address), withdrawn, and
+   * its job in the outbox with `payloadExtra` (the organisations to tell, for a part withdrawn).
+   */
+  async function consentWithdrawnNamingTwo(payloadExtra: { recipientOrganisationIds?: string[] }) {
     clock.jumpTo('2026-03-02T09:00:00Z');
     const fixture = await createFixtureTerritory(world.database.db);
     const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
@@ -67,10 +71,17 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
       .returning({ id: consents.id });
     const [row] = await world.database.db
       .insert(outbox)
-      .values({ jobName: 'consent.withdrawn', payload: { consentId: consent?.id, endedAt: clock.now().toISOString() } })
+      .values({
+        jobName: 'consent.withdrawn',
+        payload: { consentId: consent?.id, endedAt: clock.now().toISOString(), ...payloadExtra },
+      })
       .returning({ id: outbox.id });
     if (!row) throw new Error('outbox insert returned nothing');
+    return { fixture, contactEmail, cafContactEmail, row };
+  }
 
+  it('when a consent naming it is withdrawn and the job is delivered twice, then its contact address gets one mail, without link nor personal data', async () => {
+    const { fixture, contactEmail, cafContactEmail, row } = await consentWithdrawnNamingTwo({});
     const partnerEmail = `caf-${fixture.territoryId}@example.test`;
     const mailsTo = (email: string) => world.smtp.received.filter((mail) => mail.to.includes(email));
     await world.startWorker();
@@ -115,5 +126,31 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
       agentId: fixture.partnerAgentId,
       status: 'sent',
     });
+  });
+
+  it('when only part of a consent is withdrawn, then only the organisations the job names are told', async () => {
+    const { fixture, contactEmail } = await consentWithdrawnNamingTwo({ recipientOrganisationIds: [] });
+    // The job of a part withdrawn names the organisations that lost access: here, the CCAS alone.
+    const [named] = await world.database.db
+      .insert(outbox)
+      .values({
+        jobName: 'consent.withdrawn',
+        payload: {
+          consentId: (
+            await world.database.db.select({ id: consents.id }).from(consents).where(eq(consents.personId, fixture.personId))
+          )[0]?.id,
+          endedAt: clock.now().toISOString(),
+          recipientOrganisationIds: [fixture.foreignOrganisationId],
+        },
+      })
+      .returning({ id: outbox.id });
+    if (!named) throw new Error('outbox insert returned nothing');
+    const partnerEmail = `caf-${fixture.territoryId}@example.test`;
+    const mailsTo = (email: string) => world.smtp.received.filter((mail) => mail.to.includes(email));
+    await world.startWorker();
+    await waitFor(async () => mailsTo(contactEmail).length > 0, 'the CCAS told');
+    await sleep(300);
+    expect(mailsTo(contactEmail)).toHaveLength(1);
+    expect(mailsTo(partnerEmail)).toHaveLength(0);
   });
 });

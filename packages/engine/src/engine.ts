@@ -343,6 +343,12 @@ export interface EngineCall {
    */
   authorizeCase?: (row: { entryOrganisationId: string; referentOrganisationId: string }) => boolean;
   /**
+   * The caller's access decision when it needs reads (a recipient's covering consent), on the locked rows
+   * and before the revision check, like `authorizeCase`: a refusal reads as not found, so a stale revision
+   * never tells a caller without access that the referral exists or moved. Used by `sendReferralEvent`.
+   */
+  authorizeLocked?: (tx: Transaction, locked: LockedRows) => Promise<boolean>;
+  /**
    * Runs in the step's transaction on the locked rows, after the revision check and before the change:
    * the caller's decisions that must not go stale before the write (a covering consent, a partner link
    * still valid), and rows of its own that must commit with the step or not at all (a handover note, a
@@ -612,8 +618,8 @@ export interface SendReferralEventInput {
   event: unknown;
   expectedRevision: number;
   /**
-   * With SEND only: the categories the referral will carry, a subset of the draft's (the agent reduced
-   * the payload to what the person's consent covers). Never widens.
+   * With SEND only: the categories the referral will carry, settled by the sender at sending (the draft's
+   * by default); the caller's consent check in `inTransaction` decides on this final list.
    */
   sharedCategories?: readonly string[];
 }
@@ -624,6 +630,9 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
   return withActor(db, call.actor, async (tx) => {
     const locked = await lockReferral(tx, input.referralId);
     if (call.authorizeCase && !call.authorizeCase(locked.lockedCase.case)) {
+      throw new EngineError('referral_not_found', 'Orientation introuvable.');
+    }
+    if (call.authorizeLocked && !(await call.authorizeLocked(tx, { case: locked.lockedCase.case, referral: locked.referral }))) {
       throw new EngineError('referral_not_found', 'Orientation introuvable.');
     }
     checkRevision(locked.referral.revision, input.expectedRevision);
@@ -649,11 +658,7 @@ export async function sendReferralEvent(db: Database, input: SendReferralEventIn
   });
 }
 
-function categoriesAtSend(
-  row: ReferralRow,
-  event: EventObject,
-  requested: readonly string[] | undefined,
-): string[] | undefined {
+function categoriesAtSend(_row: ReferralRow, event: EventObject, requested: readonly string[] | undefined): string[] | undefined {
   if (requested === undefined) return undefined;
   // The sender settles what the referral shares when it sends it (adding or removing categories of the
   // draft); the consent check of that same transaction then decides on the final list. Never afterwards.

@@ -69,7 +69,12 @@ export const jobCatalog = {
    */
   'consent.withdrawn': {
     queue: 'notifications',
-    schema: z.object({ consentId: z.uuid(), endedAt: z.iso.datetime({ offset: true }) }),
+    schema: z.object({
+      consentId: z.uuid(),
+      endedAt: z.iso.datetime({ offset: true }),
+      /** The organisations to tell (a part withdrawn tells only those who lost access); absent: every recipient. */
+      recipientOrganisationIds: z.array(z.uuid()).max(100).optional(),
+    }),
     retry: mailRetries,
   },
 } as const;

@@ -63,6 +63,8 @@ export interface Grant {
 export interface Condition<V> {
   allows: readonly V[];
   otherwise: number;
+  /** A refused value answered otherwise than `otherwise` (a withdrawn consent cancels the referral first). */
+  except?: Partial<Record<string, number>>;
 }
 
 export interface Expectation {
@@ -465,8 +467,9 @@ export const expectations = {
     owner: 'recipient',
     link: { allows: ['valid'], otherwise: 403 },
     referral: { allows: ['active'], otherwise: 403 },
-    // The link is genuine and open; the consent is then checked as for a partner agent (404, nothing written).
-    consent: { allows: ['active'], otherwise: 404 },
+    // A withdrawn consent cancels the referrals still awaiting an answer: the link then refuses as for a closed
+    // referral (403). A consent never given (`absent`) is checked as for a partner agent (404, nothing written).
+    consent: { allows: ['active'], otherwise: 404, except: { withdrawn: 403 } },
     success: 200,
     readsPersonData: true,
     mutates: 'consumes',
@@ -498,7 +501,7 @@ export function expectedOutcome(entry: Expectation, cell: Cell): ExpectedOutcome
     const condition = entry[name] as Condition<string> | undefined;
     const value = cell[name];
     if (condition && value !== undefined && !condition.allows.includes(value)) {
-      return { kind: 'refused', status: condition.otherwise, because: `${name} ${value}` };
+      return { kind: 'refused', status: condition.except?.[value] ?? condition.otherwise, because: `${name} ${value}` };
     }
   }
   return { kind: 'success', status: entry.success, subjectVisible: true };

@@ -560,8 +560,12 @@ describe('the partner', () => {
       .expect(200);
     expect(withdrawn.body).toMatchObject({ active: false, withdrawnBy: 'person', withdrawalChannel: 'phone' });
     await partner.get(`/api/v1/partner/referrals/${referralId}`).expect(404);
-    const inbox = await partner.get('/api/v1/partner/referrals').expect(200);
-    expect(inbox.body.items.find((item: { id: string }) => item.id === referralId)).toMatchObject({ accessible: false });
+    // Still awaiting an answer, it can no longer proceed: cancelled with its deadlines, listed as closed.
+    const inbox = await partner.get('/api/v1/partner/referrals?scope=all').expect(200);
+    expect(inbox.body.items.find((item: { id: string }) => item.id === referralId)).toMatchObject({
+      accessible: false,
+      status: 'cancelled',
+    });
     const jobs = await database.db.select().from(outbox).where(eq(outbox.jobName, 'consent.withdrawn'));
     expect(jobs.map((job) => (job.payload as { consentId: string }).consentId)).toContain(consentId);
     expect(
@@ -736,10 +740,13 @@ describe('partner links', () => {
     await request(app)
       .post('/api/v1/partner-link/answers')
       .send({ token: link.token, expectedRevision: revision, answer: { type: 'ACCEPT' } })
-      .expect(404);
-    await reception.post(`/api/v1/referrals/${referralId}/cancel`).send({ expectedRevision: revision }).expect(200);
+      .expect(403);
+    // The withdrawal cancelled the referral still awaiting an answer, and revoked its links with it.
+    await reception.post(`/api/v1/referrals/${referralId}/cancel`).send({ expectedRevision: revision }).expect(409);
     const [row] = await database.db.select().from(partnerLinks).where(eq(partnerLinks.id, link.linkId));
     expect(row?.revokedAt).not.toBeNull();
+    const [cancelled] = await database.db.select().from(referrals).where(eq(referrals.id, referralId));
+    expect(cancelled?.status).toBe('cancelled');
   });
 });
 

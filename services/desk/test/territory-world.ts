@@ -110,3 +110,53 @@ export function problemOf(response: request.Response) {
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   return JSON.parse(response.text) as Record<string, unknown> & { errors?: Array<{ field: string; message: string }> };
 }
+
+const consentInformed = { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true };
+const threeServices = { caf: 'caf-acces-droits', ccas: 'ccas-gap-accueil-social', franceTravail: 'france-travail-gap' } as const;
+type Recipient = keyof typeof threeServices;
+
+/**
+ * A Laragne case with three sent referrals (CAF, CCAS de Gap, France Travail — agence de Gap), all covered by
+ * one consent naming the three.
+ */
+/** A case with three sent referrals (CAF, CCAS, France Travail), covered by one consent naming the three. */
+export async function caseWithThreeSentReferrals(reception: TestAgent) {
+  const { caseId, personId } = await openLaragneCase(reception, ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT']);
+  const sent = {} as Record<Recipient, { id: string; toOrganisationId: string; purpose: string; sharedCategories: string[] }>;
+  for (const [key, serviceId] of Object.entries(threeServices) as Array<[Recipient, string]>) {
+    const chosen = await reception
+      .post(`/api/v1/cases/${caseId}/orientation-choices`)
+      .send({ serviceId, reasonCode: 'person_preference' })
+      .expect(201);
+    sent[key] = chosen.body.referral;
+  }
+  const scope = {
+    recipientOrganisationIds: Object.values(sent).map((referral) => referral.toOrganisationId),
+    purposes: [...new Set(Object.values(sent).map((referral) => referral.purpose))],
+    categories: [...new Set(Object.values(sent).flatMap((referral) => referral.sharedCategories))],
+  };
+  const notice = await reception
+    .get('/api/v1/consent-notice')
+    .query({
+      recipientOrganisationIds: scope.recipientOrganisationIds.join(','),
+      purposes: scope.purposes.join(','),
+      categories: scope.categories.join(','),
+    })
+    .expect(200);
+  const consent = await reception
+    .post('/api/v1/consents')
+    .send({
+      decision: 'consent',
+      personId,
+      givenBy: 'person',
+      method: 'oral_attested',
+      informationShown: consentInformed,
+      notice: { version: notice.body.version, sha256: notice.body.sha256 },
+      ...scope,
+    })
+    .expect(201);
+  for (const referral of Object.values(sent)) {
+    await reception.post(`/api/v1/referrals/${referral.id}/send`).send({ expectedRevision: 0 }).expect(200);
+  }
+  return { caseId, personId, consentId: consent.body.id as string, sent, scope };
+}

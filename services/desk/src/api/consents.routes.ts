@@ -4,6 +4,7 @@ import {
   consentNotice,
   consentNoticeQuery,
   consentView,
+  consentWithdrawal,
   personIdParams,
   recordConsentBody,
   withdrawConsentBody,
@@ -61,7 +62,13 @@ export const withdrawConsentRoute = defineRoute({
   access: { kind: 'acting', permission: 'consent.withdraw' },
   params: consentIdParams,
   body: withdrawConsentBody,
-  responses: { 200: { description: 'Consentement retiré', schema: consentView } },
+  responses: {
+    200: {
+      description:
+        'Consentement retiré, en entier ou en partie (`only`) : ce qui reste en vigueur est un nouveau consentement (`replacedBy`) ; les orientations qui ne sont plus couvertes (`affectedReferralIds`)',
+      schema: consentWithdrawal,
+    },
+  },
   problems: { 409: 'Déjà retiré' },
   handle: async ({ call, params, body, deps }) => ({
     status: 200,

@@ -110,6 +110,8 @@ export interface CasePageInput {
   detail: CaseDetail;
   timeline: CaseTimeline;
   names: CaseNames;
+  /** Active referrals the person's consents no longer cover: the referrer is warned. */
+  referralsNoLongerCovered: ReadonlyArray<{ id: string; toOrganisationId: string }>;
   /** Set when the agent's last action was refused because the case moved meanwhile. */
   conflict: { attempted: AttemptedAction; sinceRevision: number; kind: 'revision' | 'not_allowed' } | null;
   /** A field error of the action forms (e.g. a missing reason). */
@@ -147,6 +149,10 @@ export function casePageModelOf(input: CasePageInput) {
   return {
     id: detail.id,
     revision: detail.revision,
+    consentLost: input.referralsNoLongerCovered.map((referral) => ({
+      id: referral.id,
+      organisation: names.organisations.get(referral.toOrganisationId) ?? 'un partenaire',
+    })),
     person: {
       name: personName,
       birthDate: primary?.birthDate ?? null,

@@ -18,6 +18,7 @@ import { sendReferral } from '../features/referrals/send-referral.ts';
 import { AppError } from '../http/app-error.ts';
 import type { DeskCall } from '../http/desk-call.ts';
 import { caseNotFound, referralNotFound } from '../http/not-found.ts';
+import { isActiveReferralStatus } from '../policy/access-policy.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
 import { appointmentFactsOf } from './partner-answer.model.ts';
@@ -72,8 +73,7 @@ async function renderCaseReferrals(
   for (const [id, name] of more) names.set(id, name);
   const lastHandover = await getLastReferentHandover(deps.db, caseId, call);
   const personId = primaryOf(detail).personId;
-  const hasDraft = referrals.some((referral) => referral.status === 'draft');
-  const consents = hasDraft && personId ? ((await listPersonConsents(deps.db, personId, call)) ?? []) : [];
+  const consents = referrals.length > 0 && personId ? ((await listPersonConsents(deps.db, personId, call)) ?? []) : [];
   const now = call.clock.now();
   const notCovered = input.notCovered;
   const items = [...referrals].reverse().map((referral: ReferralView) => {
@@ -113,6 +113,8 @@ async function renderCaseReferrals(
       canCancel: referral.allowedEvents.includes('CANCEL'),
       canLink: !referral.closedAt && referral.status !== 'draft',
       withoutAccount: usesParcours.get(referral.toOrganisationId) === false,
+      // An active referral the person's consents no longer cover: its partner has lost access.
+      consentLost: isActiveReferralStatus(referral.status) && !coveredBy(consents, referral),
       sendCategories: sendCategoriesOf(referral, consents, refused && reducible ? refused.categories : []),
       refused: refused
         ? {
@@ -184,14 +186,7 @@ async function renderCaseReferrals(
  * unless consented.
  */
 function sendCategoriesOf(referral: ReferralView, consents: readonly ConsentView[], refusedCategories: readonly DataCategory[]) {
-  const covering = consents.filter(
-    (consent) =>
-      consent.active &&
-      consent.decision === 'consent' &&
-      consent.recipientOrganisationIds.includes(referral.toOrganisationId) &&
-      consent.purposes.includes(referral.purpose),
-  );
-  const covered = new Set(covering.flatMap((consent) => consent.categories));
+  const covered = new Set(consentsNaming(consents, referral).flatMap((consent) => consent.categories));
   return dataCategories.map((category) => ({
     code: category,
     label: dataCategoryLabels[category],
@@ -199,6 +194,23 @@ function sendCategoriesOf(referral: ReferralView, consents: readonly ConsentView
     covered: covered.has(category),
     health: category === 'health',
   }));
+}
+
+/** The active consents naming the referral's recipient and purpose (no active opposition: else none). */
+function consentsNaming(consents: readonly ConsentView[], referral: Pick<ReferralView, 'toOrganisationId' | 'purpose'>) {
+  if (consents.some((consent) => consent.active && consent.decision === 'opposition')) return [];
+  return consents.filter(
+    (consent) =>
+      consent.active &&
+      consent.decision === 'consent' &&
+      consent.recipientOrganisationIds.includes(referral.toOrganisationId) &&
+      consent.purposes.includes(referral.purpose),
+  );
+}
+
+/** An active consent still opens the referral to its recipient (names it and the purpose), as the policy decides. */
+function coveredBy(consents: readonly ConsentView[], referral: ReferralView): boolean {
+  return consentsNaming(consents, referral).length > 0;
 }
 
 const revisionOf = (value: unknown) => {

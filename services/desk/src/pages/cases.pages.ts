@@ -60,8 +60,7 @@ async function renderCase(
 ): Promise<void> {
   const page = await getCasePage(deps.db, caseId, call);
   if (!page) throw caseNotFound();
-  const { detail, timeline, names } = page;
-  const model = casePageModelOf({ detail, timeline, names, conflict: extra.conflict, actionError: extra.actionError });
+  const model = casePageModelOf({ ...page, conflict: extra.conflict, actionError: extra.actionError });
   await renderPage(
     deps,
     req,

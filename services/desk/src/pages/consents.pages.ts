@@ -26,7 +26,7 @@ import { caseNotFound, consentNotFound } from '../http/not-found.ts';
 import type { FieldErrors } from './form-errors.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
-import { primaryOf, textOf } from './sharing-context.ts';
+import { listOf, primaryOf, textOf } from './sharing-context.ts';
 import {
   consentGiverLabels,
   consentMethodLabels,
@@ -238,6 +238,15 @@ async function renderConsents(
           : null,
         active: consent.active,
         expired: !consent.active && !consent.withdrawnAt,
+        // A part may be withdrawn when there is more than one of it: withdrawing the only one withdraws all.
+        parts:
+          consent.decision === 'consent'
+            ? [
+                ...partOptionsOf('destinataire', 'Structures', consent.recipientOrganisationIds, (id) => names.get(id) ?? id),
+                ...partOptionsOf('finalite', 'Finalités', consent.purposes, (purpose) => referralPurposeLabels[purpose]),
+                ...partOptionsOf('categorie', 'Informations', consent.categories, (category) => dataCategoryLabels[category]),
+              ]
+            : [],
       })),
       withdrawers: withdrawers.map((value) => ({ value, label: withdrawerLabels[value] })),
       channels: withdrawalChannels.map((value) => ({ value, label: withdrawalChannelLabels[value] })),
@@ -391,7 +400,16 @@ export const recordConsentPage = definePage({
   },
 });
 
-/** Withdrawing a consent (or lifting an opposition): effective at the partners' next request. */
+/** The parts of a consent a withdrawal may name, as checkbox groups (none ticked: the whole consent). */
+function partOptionsOf<T extends string>(field: string, legend: string, values: readonly T[], labelOf: (value: T) => string) {
+  if (values.length < 2) return [];
+  return [{ field, legend, options: values.map((value) => ({ value, label: labelOf(value) })) }];
+}
+
+/**
+ * Withdrawing a consent (or lifting an opposition), whole or one recipient, purpose or category at a time:
+ * effective at the partners' next request; the rest stays in force.
+ */
 export const withdrawConsentPage = definePage({
   method: 'post',
   path: '/consentements/:consentId/retrait',
@@ -411,7 +429,15 @@ export const withdrawConsentPage = definePage({
         const withdrawn = await withdrawConsent(
           deps.db,
           params.data.consentId,
-          { withdrawnBy: form.data.retirePar, channel: form.data.canal },
+          {
+            withdrawnBy: form.data.retirePar,
+            channel: form.data.canal,
+            only: {
+              recipientOrganisationIds: listOf(body.destinataire).filter(isUuid),
+              purposes: referralPurposes.filter((purpose) => listOf(body.finalite).includes(purpose)),
+              categories: dataCategories.filter((category) => listOf(body.categorie).includes(category)),
+            },
+          },
           call,
         );
         setFlash(req, {
@@ -419,10 +445,13 @@ export const withdrawConsentPage = definePage({
           message:
             withdrawn.decision === 'opposition'
               ? 'Opposition levée.'
-              : 'Consentement retiré : les structures concernées n’ont plus accès au dossier dès maintenant, et elles en sont prévenues.',
+              : withdrawn.replacedBy
+                ? `Retrait enregistré : le reste du consentement demeure en vigueur.${withdrawn.affectedReferralIds.length > 0 ? ` ${withdrawn.affectedReferralIds.length} orientation(s) ne sont plus couvertes : leurs structures n’y ont plus accès et en sont prévenues.` : ''}`
+                : 'Consentement retiré : les structures concernées n’ont plus accès au dossier dès maintenant, et elles en sont prévenues.',
         });
       } catch (error) {
-        if (!(error instanceof AppError && error.code === 'consent_already_withdrawn')) throw error;
+        if (!(error instanceof AppError && (error.code === 'consent_already_withdrawn' || error.code === 'validation_failed')))
+          throw error;
         setFlash(req, { kind: 'warning', message: error.message });
       }
     }

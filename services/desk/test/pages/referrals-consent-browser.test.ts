@@ -165,7 +165,8 @@ describe('a referral travels to a partner under the person’s consent, in two b
     await page.goto(`/dossiers/${caseId}/consentements`);
     const consent = page.locator('#consentements li').first();
     await consent.getByLabel('Canal de la demande').selectOption('phone');
-    await navigate(consent.getByRole('button', { name: 'Retirer ce consentement' }));
+    // No part ticked: the whole consent is withdrawn.
+    await navigate(consent.getByRole('button', { name: /^Retirer/ }));
     expect(await flash(page)).toContain('Consentement retiré');
     expect(await page.locator('#consentements li').first().textContent()).toContain('La personne, par téléphone');
     await checkPage(page, 'partage-11-consentement-retire');

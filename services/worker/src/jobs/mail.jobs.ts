@@ -120,7 +120,7 @@ export function createMailJobHandlers(
           inboxUrl: 'agentId' in recipient ? `${deps.publicUrl}/partenaire/orientations` : null,
           withdrawnAt: new Date(payload.endedAt),
         }),
-        recipients: await consentRecipients(deps.db, consent.recipients),
+        recipients: await consentRecipients(deps.db, payload.recipientOrganisationIds ?? consent.recipients),
       });
     },
   };

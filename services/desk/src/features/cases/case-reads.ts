@@ -1,7 +1,11 @@
+import { disclosableCategories } from '@parcours/consent';
 import { agents, caseEvents, caseMembers, cases, type Executor, organisations, personIdentities, referrals } from '@parcours/db';
-import { asc, eq, inArray } from 'drizzle-orm';
+import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
+import { activeReferralStatuses } from '../../policy/access-policy.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
+import { consentFactsOf } from '../consents/consent.repository.ts';
 import type { CaseDetail, CaseTimeline } from './case.schemas.ts';
 import { reachableCaseOf } from './case-access.ts';
 import { caseStateOf } from './case-state.ts';
@@ -126,4 +130,43 @@ export async function readCaseNames(db: Executor, detail: CaseDetail, timeline: 
     organisations: new Map(organisationRows.map((row) => [row.id, row.name])),
     referralRecipients: new Map(recipients.map((row) => [row.id, row.toOrganisationId])),
   };
+}
+
+/**
+ * The case's active referrals no consent of the person opens any more to their recipient (a consent
+ * withdrawn, in part or whole): their partner has lost access, and the referrer is warned on the case page.
+ */
+export async function readReferralsNoLongerCovered(
+  tx: Executor,
+  detail: CaseDetail,
+  now: Date,
+): Promise<Array<{ id: string; toOrganisationId: string }>> {
+  const personId = detail.members.find((member) => member.role === 'primary')?.personId;
+  if (!personId) return [];
+  const active = await tx
+    .select({
+      id: referrals.id,
+      toOrganisationId: referrals.toOrganisationId,
+      purpose: referrals.purpose,
+      sharedCategories: referrals.sharedCategories,
+    })
+    .from(referrals)
+    .where(and(eq(referrals.caseId, detail.id), inArray(referrals.status, [...activeReferralStatuses])));
+  if (active.length === 0) return [];
+  const consents = await consentFactsOf(tx, personId);
+  return active
+    .filter(
+      (referral) =>
+        disclosableCategories(
+          consents,
+          {
+            recipientOrganisationId: referral.toOrganisationId,
+            purpose: referral.purpose as ReferralPurpose,
+            categories: referral.sharedCategories as DataCategory[],
+          },
+          now,
+          { mayReadHealth: true },
+        ) === null,
+    )
+    .map(({ id, toOrganisationId }) => ({ id, toOrganisationId }));
 }

@@ -69,6 +69,18 @@ export const personIdParams = z.strictObject({ personId: z.uuid() });
 export const withdrawConsentBody = z.strictObject({
   withdrawnBy: z.enum(withdrawers),
   channel: z.enum(withdrawalChannels),
+  /**
+   * Withdraw only these recipients, purposes or categories of the consent; the rest stays in force, as a
+   * new record of the narrower scope (a record's scope never changes). Absent, or all lists empty: the
+   * whole consent. Withdrawing every recipient, purpose or category withdraws the whole consent.
+   */
+  only: z
+    .strictObject({
+      recipientOrganisationIds: z.array(z.uuid()).max(50).default([]),
+      purposes: z.array(z.enum(referralPurposes)).max(referralPurposes.length).default([]),
+      categories: z.array(z.enum(dataCategories)).max(dataCategories.length).default([]),
+    })
+    .optional(),
 });
 export type WithdrawConsentBody = z.infer<typeof withdrawConsentBody>;
 
@@ -119,4 +131,12 @@ export const consentView = z.object({
   active: z.boolean(),
 });
 export type ConsentView = z.infer<typeof consentView>;
+
+/** A withdrawal's answer: the consent withdrawn, the record of what stays in force, the referrals it touched. */
+export const consentWithdrawal = consentView.extend({
+  replacedBy: consentView.nullable(),
+  /** Referrals no longer covered: their recipient lost access; those still awaiting an answer were cancelled. */
+  affectedReferralIds: z.array(z.uuid()),
+});
+export type ConsentWithdrawal = z.infer<typeof consentWithdrawal>;
 export const consentList = z.object({ items: z.array(consentView) });

@@ -47,6 +47,8 @@ export async function applyPartnerAnswer(
 ): Promise<ReferralView & { proposedDraft: ReferralView | null }> {
   const now = call.clock.now();
   const audit = { requestId: call.requestId, at: now };
+  // Decided on the locked rows (`authorizeLocked`), used for the audit of the same transaction.
+  let allowed: Awaited<ReturnType<typeof partnerDisclosureOf>> = null;
   try {
     return await withActor(db, call.actor, async (outer) => {
       const inner = outer as unknown as Database;
@@ -57,12 +59,15 @@ export async function applyPartnerAnswer(
           actor: call.actor,
           clock: call.clock,
           requestId: call.requestId,
+          // The policy before the revision check: a recipient without access learns nothing, not even that the referral moved.
+          authorizeLocked: async (tx, locked) => {
+            allowed = locked.referral ? await partnerDisclosureOf(tx, call.reader, locked.referral, now) : null;
+            return allowed !== null;
+          },
           inTransaction: async (tx, locked) => {
             const referral = locked.referral;
-            if (!referral) throw new EngineError('referral_not_found', 'Orientation introuvable.');
+            if (!referral || !allowed) throw new EngineError('referral_not_found', 'Orientation introuvable.');
             await call.alsoInTransaction?.(tx, locked);
-            const allowed = await partnerDisclosureOf(tx, call.reader, referral, now);
-            if (!allowed) throw new EngineError('referral_not_found', 'Orientation introuvable.');
             if (body.answer.type === 'REDIRECT' && body.answer.suggestedOrganisationId) {
               const [suggested] = await tx
                 .select({ id: organisations.id })
