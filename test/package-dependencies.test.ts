@@ -96,6 +96,7 @@ describe('package dependencies', () => {
       '@parcours/assessment',
       '@parcours/consent',
       '@parcours/directory',
+      '@parcours/identity-match',
       '@parcours/jobs',
       '@parcours/journey',
       '@parcours/journey-diagram',
