@@ -15,10 +15,11 @@ import { healthRoute } from './api/health.routes.ts';
 import { openApiRoute } from './api/openapi.routes.ts';
 import { orientationRoutes } from './api/orientation.routes.ts';
 import { partnerLinkRoutes } from './api/partner-links.routes.ts';
-import { createPersonRoute, searchPersonsRoute } from './api/persons.routes.ts';
+import { createPersonRoute, linkKnownPersonRoute, searchPersonsRoute } from './api/persons.routes.ts';
 import { referralRoutes } from './api/referrals.routes.ts';
 import { DirectoryCache } from './features/directory/directory-cache.ts';
 import { partnerLinkSecretOf } from './features/partner-links/partner-link-token.ts';
+import { identityMatchSecretOf } from './features/persons/person-match.ts';
 import { AppError } from './http/app-error.ts';
 import { DatabaseSessionStore, sessionCookieName } from './http/database-session.store.ts';
 import { createPassport } from './http/log-in.ts';
@@ -48,6 +49,8 @@ export interface AppDependencies {
   bodyLimit?: string;
   /** Signs partner links (HMAC). At least 32 characters; derived from `sessionSecret` when absent. */
   partnerLinkSecret?: string;
+  /** Keys the identity digests persons are matched by across structures. At least 32 characters; derived from `sessionSecret` when absent. */
+  identityMatchSecret?: string;
   /** Body limit of a directory import (a whole territory's directory in one JSON document). */
   directoryImportLimit?: string;
 }
@@ -128,6 +131,7 @@ export function createApp(deps: AppDependencies): Express {
     ...authRoutes({ passport, loginRateLimit, csrf }),
     createPersonRoute,
     searchPersonsRoute,
+    linkKnownPersonRoute,
     openCaseRoute,
     listCasesRoute,
     getCaseRoute,
@@ -143,10 +147,21 @@ export function createApp(deps: AppDependencies): Express {
   // One index per territory for the whole app: the API and the pages must rank from the same directory.
   const directory = new DirectoryCache(deps.db);
   const partnerLinkSecret = partnerLinkSecretOf(deps.partnerLinkSecret, deps.sessionSecret);
-  mountRoutes(app, routes, { db: deps.db, clock, directory, partnerLinkSecret });
+  const identityMatchSecret = identityMatchSecretOf(deps.identityMatchSecret, deps.sessionSecret);
+  mountRoutes(app, routes, { db: deps.db, clock, directory, partnerLinkSecret, identityMatchSecret });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
-  const pages = createPages({ db: deps.db, clock, csrf, passport, loginRateLimit, assets, directory, partnerLinkSecret });
+  const pages = createPages({
+    db: deps.db,
+    clock,
+    csrf,
+    passport,
+    loginRateLimit,
+    assets,
+    directory,
+    partnerLinkSecret,
+    identityMatchSecret,
+  });
   app.use(pages.router);
 
   app.use(notFoundHandler);

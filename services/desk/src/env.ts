@@ -13,6 +13,7 @@ export const deskEnvSchema = z.object({
    * absent; set it to rotate one key without ending every session (rotating it voids every issued link).
    */
   PARTNER_LINK_SECRET: z.string().min(32, 'PARTNER_LINK_SECRET must be at least 32 characters').optional(),
+  IDENTITY_MATCH_SECRET: z.string().min(32, 'IDENTITY_MATCH_SECRET must be at least 32 characters').optional(),
   /** true behind HTTPS only: a Secure cookie is never sent over plain http://localhost. */
   COOKIE_SECURE: booleanFlag.default(false),
   /** Comma-separated origins allowed to write besides the app's own, e.g. https://parcours.example.fr */

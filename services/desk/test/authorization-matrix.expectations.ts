@@ -134,6 +134,15 @@ export const expectations = {
     readsPersonData: true,
     mutates: 'appends',
   },
+  // The match token is the authorisation to reach the person: it is signed for one organisation only.
+  linkKnownPerson: {
+    access: 'acting',
+    grants: [{ roles: writers, organisations: everywhere }],
+    owner: 'entry',
+    success: 201,
+    readsPersonData: true,
+    mutates: 'appends',
+  },
   searchPersons: {
     access: 'acting',
     grants: [{ roles: writers, organisations: ownOnly }],

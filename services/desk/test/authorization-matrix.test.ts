@@ -10,6 +10,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityMatchSecretOf, signMatchToken } from '../src/index.ts';
 import {
   type Cell,
   type ConsentState,
@@ -27,6 +28,7 @@ import {
   personDataOperations,
   type ReferralState,
 } from './authorization-matrix.expectations.ts';
+import { sessionSecret } from './harness.ts';
 import { completeAnswers, createTerritoryWorld, emails, housingAndWork, logInAs } from './territory-world.ts';
 
 /**
@@ -343,6 +345,18 @@ const calls: Record<OperationId, OperationCall> = {
     }),
   },
   createPerson: { body: () => ({ familyName: 'Nouvelle', givenNames: 'Personne', communeInsee: '05070' }) },
+  // The token a search hands the principal's organisation for the file's person (signed as the app signs it).
+  linkKnownPerson: {
+    file: () => ({ stage: 'reception' }),
+    body: (file, cell) => ({
+      matchToken: signMatchToken(
+        identityMatchSecretOf(undefined, sessionSecret),
+        cell.principal.kind === 'acting' ? organisationOf(cell.principal.organisation, 'entry') : organisationIdOf.entry,
+        file.personId,
+        new Date('2099-01-01T00:00:00Z'),
+      ),
+    }),
+  },
   searchPersons: {
     file: () => ({ stage: 'reception' }),
     body: (file) => ({ familyName: file.familyName, givenNames: 'Camille' }),

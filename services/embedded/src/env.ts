@@ -10,6 +10,7 @@ export const embeddedEnvSchema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   /** Signs partner links; derived from the session secret when absent. */
   PARTNER_LINK_SECRET: z.string().min(32).optional(),
+  IDENTITY_MATCH_SECRET: z.string().min(32).optional(),
   PUBLIC_URL: z.string().url().optional(),
   COOKIE_SECURE: z
     .enum(['true', 'false'])

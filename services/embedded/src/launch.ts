@@ -59,6 +59,7 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
     logger,
     sessionSecret: env.SESSION_SECRET ?? (await sessionSecretFor(dataDir)),
     ...(env.PARTNER_LINK_SECRET ? { partnerLinkSecret: env.PARTNER_LINK_SECRET } : {}),
+    ...(env.IDENTITY_MATCH_SECRET ? { identityMatchSecret: env.IDENTITY_MATCH_SECRET } : {}),
     cookieSecure: env.COOKIE_SECURE,
     allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
   });

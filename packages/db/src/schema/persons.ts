@@ -1,6 +1,7 @@
-import { date, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { agents } from './agents.ts';
 import { createdAt, instant } from './columns.ts';
-import { organisations } from './territory.ts';
+import { organisations, territories } from './territory.ts';
 
 /** Persons, and their identities kept apart so that anonymising is deleting one row. */
 
@@ -32,4 +33,47 @@ export const personIdentities = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
   (t) => [index('person_identities_search_key_idx').on(t.searchKey), index('person_identities_birth_date_idx').on(t.birthDate)],
+);
+
+/**
+ * The keyed digests a person's identity is found by across the structures of a territory
+ * (`@parcours/identity-match`): no name can be read back from a key, so any agent of the territory may
+ * compare with them. The structure that recorded the identity is kept: a match tells its kind, never the file.
+ */
+export const personMatchKeys = pgTable(
+  'person_match_keys',
+  {
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    territoryId: text('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    key: text('key').notNull(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+  },
+  (table) => [primaryKey({ columns: [table.personId, table.key] }), index('person_match_keys_lookup').on(table.territoryId, table.key)],
+);
+
+/**
+ * A structure that met a person another one had recorded, and linked its contact to the same person instead
+ * of creating a second one (recorded, audited, in the person's export): from then on it reaches her.
+ */
+export const personLinks = pgTable(
+  'person_links',
+  {
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    linkedByAgentId: uuid('linked_by_agent_id')
+      .notNull()
+      .references(() => agents.id),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.personId, table.organisationId] })],
 );

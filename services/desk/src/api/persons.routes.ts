@@ -1,5 +1,12 @@
 import { createPerson } from '../features/persons/create-person.ts';
-import { createPersonBody, person, searchPersonsBody, searchPersonsResult } from '../features/persons/person.schemas.ts';
+import { linkKnownPerson } from '../features/persons/link-known-person.ts';
+import {
+  createPersonBody,
+  linkKnownPersonBody,
+  person,
+  searchPersonsBody,
+  searchPersonsResult,
+} from '../features/persons/person.schemas.ts';
 import { searchPersons } from '../features/persons/search-persons.ts';
 import { defineRoute } from '../http/route.ts';
 
@@ -14,7 +21,7 @@ export const createPersonRoute = defineRoute({
   responses: { 201: { description: 'Personne enregistrée', schema: person } },
   handle: async ({ call, body, deps }) => ({
     status: 201,
-    body: await createPerson(deps.db, body, call),
+    body: await createPerson(deps.db, body, call, deps.identityMatchSecret),
   }),
 });
 
@@ -29,6 +36,22 @@ export const searchPersonsRoute = defineRoute({
   responses: { 200: { description: 'Candidats, du plus probable au moins probable', schema: searchPersonsResult } },
   handle: async ({ call, body, deps }) => ({
     status: 200,
-    body: await searchPersons(deps.db, body, call),
+    body: await searchPersons(deps.db, body, call, deps.identityMatchSecret),
+  }),
+});
+
+export const linkKnownPersonRoute = defineRoute({
+  operationId: 'linkKnownPerson',
+  method: 'post',
+  path: '/api/v1/persons/links',
+  summary:
+    'Rattacher le contact à une personne déjà connue d’une autre structure du territoire (trouvée par une recherche), au lieu d’en créer une seconde',
+  tags: ['persons'],
+  access: { kind: 'acting', permission: 'person.create' },
+  body: linkKnownPersonBody,
+  responses: { 201: { description: 'La personne, désormais suivie aussi par cette structure', schema: person } },
+  handle: async ({ call, body, deps }) => ({
+    status: 201,
+    body: await linkKnownPerson(deps.db, body, call, deps.identityMatchSecret),
   }),
 });

@@ -16,6 +16,8 @@ export interface RouteDependencies {
   directory: DirectoryCache;
   /** Signs partner links (HMAC-SHA256). */
   partnerLinkSecret: string;
+  /** Keys the identity digests persons are matched by across structures. */
+  identityMatchSecret: string;
 }
 
 export interface HandlerInput<A extends Access, P, Q, B> {

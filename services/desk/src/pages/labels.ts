@@ -1,6 +1,6 @@
 import type { JourneyStage } from '@parcours/journey';
 import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
-import { type ContactOutcome, closureReasons, type ReceptionChannel } from '@parcours/vocabulary';
+import { type ContactOutcome, closureReasons, type OrganisationKind, type ReceptionChannel } from '@parcours/vocabulary';
 import type { MatchReason } from '../features/persons/person.schemas.ts';
 
 /** French words of the desk's pages. Codes stay codes everywhere else. */
@@ -122,3 +122,19 @@ export function payloadDetail(eventType: string, payload: Record<string, unknown
 export function actionLabel(eventType: string): string {
   return journeyLabels[eventType] ?? eventType;
 }
+
+/** Kinds of structure, as a match across the territory names them (never which structure). */
+export const organisationKindLabels: Record<OrganisationKind, string> = {
+  france_services: 'France Services',
+  ccas: 'CCAS',
+  caf: 'CAF',
+  msa: 'MSA',
+  cpam: 'CPAM',
+  france_travail: 'France Travail',
+  mission_locale: 'Mission locale',
+  departement_social_service: 'service social du Département',
+  dac: 'DAC',
+  clic: 'CLIC',
+  association: 'association',
+  other: 'autre structure',
+};

@@ -21,6 +21,8 @@ export interface PagesDependencies {
   directory: DirectoryCache;
   /** Signs and checks partner links (the same key as the API's). */
   partnerLinkSecret: string;
+  /** Keys the identity digests persons are matched by across structures. */
+  identityMatchSecret: string;
 }
 
 type Flash = NonNullable<LayoutModel['flash']>;

@@ -72,6 +72,7 @@ export interface PagesOptions {
   directory: DirectoryCache;
   /** Signs and checks partner links (the same key as the API's). */
   partnerLinkSecret: string;
+  identityMatchSecret: string;
 }
 
 /** A request for a page, not for the JSON API, the health probe or a static file. */
@@ -91,6 +92,7 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
     loginRateLimit: options.loginRateLimit,
     directory: options.directory,
     partnerLinkSecret: options.partnerLinkSecret,
+    identityMatchSecret: options.identityMatchSecret,
   };
   const router = express.Router();
   router.use(saveSessionBeforeRedirect);

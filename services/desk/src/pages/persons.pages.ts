@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import { createPerson } from '../features/persons/create-person.ts';
+import { linkKnownPerson } from '../features/persons/link-known-person.ts';
+import type { KnownElsewhere } from '../features/persons/person.schemas.ts';
 import {
   createPersonBody,
   type DuplicateCandidate,
@@ -7,10 +9,12 @@ import {
   searchPersonsBody,
 } from '../features/persons/person.schemas.ts';
 import { searchPersons } from '../features/persons/search-persons.ts';
+import { AppError } from '../http/app-error.ts';
 import { emptyValues, type FieldErrors, parseForm } from './form-errors.ts';
-import { matchReasonLabels } from './labels.ts';
+import { matchReasonLabels, organisationKindLabels } from './labels.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
+import { textOf } from './sharing-context.ts';
 import { parisTodayOf } from './view-engine.ts';
 
 const searchFields = ['familyName', 'givenNames', 'birthDate', 'communeInsee'] as const;
@@ -19,7 +23,7 @@ const createFields = ['familyName', 'givenNames', 'birthName', 'birthDate', 'com
 interface PersonsPageState {
   search: { values: Record<string, string>; errors: FieldErrors };
   /** Null until a search was made: the creation form only comes after a search. */
-  results: { candidates: DuplicateCandidate[] } | null;
+  results: { candidates: DuplicateCandidate[]; knownElsewhere?: KnownElsewhere[] } | null;
   create: { values: Record<string, string>; errors: FieldErrors };
   status?: number;
 }
@@ -52,7 +56,14 @@ async function renderPersons(deps: PagesDependencies, req: Request, res: Respons
       today: parisTodayOf(deps.clock.now()),
       search: { ...state.search, summary: errorList(state.search.errors, 'recherche') },
       results: state.results
-        ? { count: state.results.candidates.length, candidates: state.results.candidates.map(candidateView) }
+        ? {
+            count: state.results.candidates.length,
+            candidates: state.results.candidates.map(candidateView),
+            knownElsewhere: (state.results.knownElsewhere ?? []).map((match) => ({
+              matchToken: match.matchToken,
+              structures: match.structureKinds.map((kind) => organisationKindLabels[kind]).join(', '),
+            })),
+          }
         : null,
       create: { ...state.create, summary: errorList(state.create.errors, 'creation') },
     },
@@ -107,7 +118,7 @@ export const searchPersonsPage = definePage({
       });
       return;
     }
-    const results = await searchPersons(deps.db, form.data, call);
+    const results = await searchPersons(deps.db, form.data, call, deps.identityMatchSecret);
     await renderPersons(deps, req, res, {
       search: { values: { ...emptyValues(searchFields), ...form.data }, errors: {} },
       results,
@@ -125,7 +136,9 @@ export const createPersonPage = definePage({
     const confirmed = (req.body as { confirmNoDuplicate?: unknown }).confirmNoDuplicate === 'oui';
     if (!form.ok) {
       const familyName = form.values.familyName ?? '';
-      const results = familyName ? await searchPersons(deps.db, searchOf({ ...form.values, familyName }), call) : null;
+      const results = familyName
+        ? await searchPersons(deps.db, searchOf({ ...form.values, familyName }), call, deps.identityMatchSecret)
+        : null;
       await renderPersons(deps, req, res, {
         search: { values: pick(form.values, searchFields), errors: {} },
         results: results ?? { candidates: [] },
@@ -135,8 +148,9 @@ export const createPersonPage = definePage({
       return;
     }
     // The duplicates are looked for again at creation: the list the agent saw may be stale.
-    const results = await searchPersons(deps.db, searchOf(form.data), call);
-    if (results.candidates.length > 0 && !confirmed) {
+    const results = await searchPersons(deps.db, searchOf(form.data), call, deps.identityMatchSecret);
+    // A person known here, or elsewhere in the territory, is not created again unless the agent says so.
+    if ((results.candidates.length > 0 || results.knownElsewhere.length > 0) && !confirmed) {
       const values = { ...emptyValues(createFields), ...form.data };
       await renderPersons(deps, req, res, {
         search: { values: pick(values, searchFields), errors: {} },
@@ -151,13 +165,39 @@ export const createPersonPage = definePage({
       });
       return;
     }
-    const person = await createPerson(deps.db, form.data, call);
+    const person = await createPerson(deps.db, form.data, call, deps.identityMatchSecret);
     setFlash(req, { kind: 'success', message: 'La personne est enregistrée. Vous pouvez ouvrir son dossier.' });
     res.redirect(303, `/dossiers/nouveau?personne=${person.id}`);
   },
 });
 
-export const personsPages: AnyPageRoute[] = [findPersonPage, searchPersonsPage, createPersonPage];
+/**
+ * Links the contact to a person another structure of the territory recorded (from a search's « connue
+ * dans le territoire »): the match token rides in the form, never in an address.
+ */
+export const linkKnownPersonPage = definePage({
+  method: 'post',
+  path: '/personnes/rattachement',
+  access: { kind: 'acting', permission: 'person.create' },
+  handle: async ({ req, res, deps, call }) => {
+    const matchToken = textOf((req.body as Record<string, unknown> | undefined)?.matchToken);
+    try {
+      const person = await linkKnownPerson(deps.db, { matchToken }, call, deps.identityMatchSecret);
+      setFlash(req, {
+        kind: 'success',
+        message:
+          'Contact rattaché à la personne déjà connue du territoire : vous pouvez ouvrir son dossier dans votre structure.',
+      });
+      res.redirect(303, `/dossiers/nouveau?personne=${person.id}`);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'validation_failed')) throw error;
+      setFlash(req, { kind: 'error', message: error.message });
+      res.redirect(303, '/personnes');
+    }
+  },
+});
+
+export const personsPages: AnyPageRoute[] = [findPersonPage, searchPersonsPage, createPersonPage, linkKnownPersonPage];
 
 function pick(values: Record<string, string>, keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.map((key) => [key, values[key] ?? '']));

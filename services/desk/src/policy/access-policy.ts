@@ -1,6 +1,6 @@
 import { type ConsentFacts, type Disclosure, disclosableCategories } from '@parcours/consent';
 
-import { type Actor, caseMembers, cases, persons } from '@parcours/db';
+import { type Actor, caseMembers, cases, personLinks, persons } from '@parcours/db';
 import type { DataCategory, MembershipRole, ReferralPurpose } from '@parcours/vocabulary';
 import { eq, or, type SQL, sql } from 'drizzle-orm';
 
@@ -218,12 +218,13 @@ export function reachableCases(agent: ActingAgent): SQL {
 }
 
 /**
- * Persons an organisation reaches: those it recorded, and the members of its cases. Duplicate search
- * and case membership stay within them, so a search never reveals that another organisation knows
- * someone.
+ * Persons an organisation reaches: those it recorded, those it linked its contact to (a match across the
+ * territory), and the members of its cases. Duplicate search and case membership stay within them; a person
+ * known elsewhere is only said to be known, by the kind of structure, through keyed digests.
  */
 export function reachablePersons(agent: ActingAgent): SQL {
   return sql`(${persons.createdByOrganisationId} = ${agent.organisationId} or exists (
+    select 1 from ${personLinks} where ${personLinks.personId} = ${persons.id} and ${personLinks.organisationId} = ${agent.organisationId}) or exists (
     select 1 from ${caseMembers} join ${cases} on ${cases.id} = ${caseMembers.caseId}
     where ${caseMembers.personId} = ${persons.id}
       and (${cases.entryOrganisationId} = ${agent.organisationId} or ${cases.referentOrganisationId} = ${agent.organisationId})))`;

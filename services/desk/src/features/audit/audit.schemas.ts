@@ -102,6 +102,7 @@ export const personExport = z.object({
     createdAt: z.iso.datetime(),
     createdBy: organisationRef.nullable(),
     lastContactAt: z.iso.datetime(),
+    linkedBy: z.array(z.object({ organisation: organisationRef, linkedAt: z.iso.datetime() })),
     anonymisedAt: z.iso.datetime().nullable(),
   }),
   cases: z.array(

@@ -7,6 +7,7 @@ import {
   type Database,
   organisations,
   personIdentities,
+  personLinks,
   persons,
   referrals,
   rowsOf,
@@ -82,12 +83,18 @@ export async function exportPersonData(db: Database, personId: string, call: Des
       .where(eq(consents.personId, personId))
       .orderBy(asc(consents.collectedAt));
     const disclosures = await readPersonAccesses(tx, personId, disclosureLimit);
+    const links = await tx
+      .select({ organisationId: personLinks.organisationId, linkedAt: personLinks.linkedAt })
+      .from(personLinks)
+      .where(eq(personLinks.personId, personId))
+      .orderBy(asc(personLinks.linkedAt));
 
     const organisationIds = new Set<string>([
       ...(person.person.createdByOrganisationId ? [person.person.createdByOrganisationId] : []),
       ...memberships.flatMap(({ case: row }) => [row.entryOrganisationId, row.referentOrganisationId]),
       ...caseReferrals.flatMap((referral) => [referral.fromOrganisationId, referral.toOrganisationId]),
       ...personConsents.flatMap((consent) => [...consent.recipientOrganisationIds, consent.collectedByOrganisationId]),
+      ...links.map((link) => link.organisationId),
     ]);
     const names = new Map(
       organisationIds.size === 0
@@ -125,6 +132,8 @@ export async function exportPersonData(db: Database, personId: string, call: Des
         createdAt: person.person.createdAt.toISOString(),
         createdBy: person.person.createdByOrganisationId ? ref(person.person.createdByOrganisationId) : null,
         lastContactAt: person.person.lastContactAt.toISOString(),
+        // The structures that met her after another had recorded her, and linked their contact to her.
+        linkedBy: links.map((link) => ({ organisation: ref(link.organisationId), linkedAt: link.linkedAt.toISOString() })),
         anonymisedAt: iso(person.person.anonymisedAt),
       },
       cases: memberships.map(({ case: row, role }) => ({

@@ -4,9 +4,15 @@ import { actorOf } from '../../policy/access-policy.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
 import { searchKeyOf } from './normalise-name.ts';
 import type { CreatePersonBody, Person } from './person.schemas.ts';
+import { recordMatchKeys } from './person-match.ts';
 
 /** Records a person for the acting organisation: identity apart, so anonymising is one delete. */
-export async function createPerson(db: Database, input: CreatePersonBody, call: DeskCall): Promise<Person> {
+export async function createPerson(
+  db: Database,
+  input: CreatePersonBody,
+  call: DeskCall,
+  identityMatchSecret?: string,
+): Promise<Person> {
   const now = call.clock.now();
   return withActor(db, actorOf(call.agent), async (tx) => {
     const [created] = await tx
@@ -29,6 +35,21 @@ export async function createPerson(db: Database, input: CreatePersonBody, call: 
       searchKey: searchKeyOf(input.familyName, input.givenNames),
       updatedAt: now,
     });
+    // Found again by the other structures of the territory, without showing them her name.
+    if (identityMatchSecret && input.birthDate) {
+      await recordMatchKeys(
+        tx,
+        created.id,
+        {
+          familyName: input.familyName,
+          givenNames: input.givenNames,
+          birthDate: input.birthDate,
+          birthName: input.birthName ?? null,
+        },
+        call,
+        identityMatchSecret,
+      );
+    }
     await recordAudit(
       tx,
       call.agent,

@@ -1,3 +1,4 @@
+import { organisationKinds } from '@parcours/vocabulary';
 import { z } from 'zod';
 
 const name = (max: number) => z.string().trim().min(1).max(max);
@@ -60,4 +61,16 @@ export const duplicateCandidate = z.object({
 });
 export type DuplicateCandidate = z.infer<typeof duplicateCandidate>;
 
-export const searchPersonsResult = z.object({ candidates: z.array(duplicateCandidate) });
+/** A person of the territory the identity matches, recorded by another structure: only that, and by whom. */
+export const knownElsewhere = z.object({
+  /** Opaque, signed for the searching organisation, valid two hours: links its contact to her (`linkKnownPerson`). */
+  matchToken: z.string(),
+  /** The kinds of structure that recorded her (France Services, CCAS…): never which one, her file or her case. */
+  structureKinds: z.array(z.enum(organisationKinds)),
+});
+export type KnownElsewhere = z.infer<typeof knownElsewhere>;
+
+export const searchPersonsResult = z.object({ candidates: z.array(duplicateCandidate), knownElsewhere: z.array(knownElsewhere) });
+
+export const linkKnownPersonBody = z.strictObject({ matchToken: z.string().min(1).max(300) });
+export type LinkKnownPersonBody = z.infer<typeof linkKnownPersonBody>;

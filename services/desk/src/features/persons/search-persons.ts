@@ -1,10 +1,13 @@
-import { type Database, personIdentities, persons, withActor } from '@parcours/db';
-import { and, eq, isNull, like, or } from 'drizzle-orm';
+import { type Database, type Executor, organisations, personIdentities, personMatchKeys, persons, withActor } from '@parcours/db';
+import { matchKeysOf } from '@parcours/identity-match';
+import type { OrganisationKind } from '@parcours/vocabulary';
+import { and, eq, inArray, isNull, like, or } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf, reachablePersons } from '../../policy/access-policy.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
 import { isOneEditApart, normaliseName } from './normalise-name.ts';
-import type { DuplicateCandidate, MatchReason, SearchPersonsBody } from './person.schemas.ts';
+import type { DuplicateCandidate, KnownElsewhere, MatchReason, SearchPersonsBody } from './person.schemas.ts';
+import { signMatchToken } from './person-match.ts';
 import { personOf } from './person-view.ts';
 
 /** Below this, a row is noise rather than a possible duplicate. */
@@ -32,7 +35,8 @@ export async function searchPersons(
   db: Database,
   input: SearchPersonsBody,
   call: DeskCall,
-): Promise<{ candidates: DuplicateCandidate[] }> {
+  identityMatchSecret?: string,
+): Promise<{ candidates: DuplicateCandidate[]; knownElsewhere: KnownElsewhere[] }> {
   const family = normaliseName(input.familyName);
   const firstFamilyWord = family.split(' ')[0] ?? family;
   return withActor(db, actorOf(call.agent), async (tx) => {
@@ -58,18 +62,22 @@ export async function searchPersons(
       .filter((candidate) => candidate.score >= candidateThreshold)
       .sort((a, b) => b.score - a.score || a.person.id.localeCompare(b.person.id))
       .slice(0, maxCandidates);
+    const elsewhere = identityMatchSecret ? await knownElsewhereOf(tx, input, call, identityMatchSecret) : [];
     await recordAudit(
       tx,
       call.agent,
       {
         action: 'person.search',
         subjectKind: 'person',
-        subjectIds: candidates.map((candidate) => candidate.person.id),
+        subjectIds: [...candidates.map((candidate) => candidate.person.id), ...elsewhere.map((match) => match.personId)],
         outcome: 'allowed',
       },
       auditCallOf(call),
     );
-    return { candidates };
+    return {
+      candidates,
+      knownElsewhere: elsewhere.map(({ matchToken, structureKinds }) => ({ matchToken, structureKinds })),
+    };
   });
 }
 
@@ -93,4 +101,43 @@ function scoreCandidate(identity: typeof personIdentities.$inferSelect, wanted: 
     reasons.reduce((sum, reason) => sum + weights[reason], 0),
   );
   return { person: personOf(identity), score, reasons };
+}
+
+/**
+ * The persons of the territory this identity matches (keyed digests) that the organisation does not reach:
+ * it learns only that she is known, and by which kinds of structure, with a token to link its contact to
+ * her. Needs the given names and the birth date: a family name alone would match too many.
+ */
+async function knownElsewhereOf(
+  tx: Executor,
+  input: SearchPersonsBody,
+  call: DeskCall,
+  secret: string,
+): Promise<Array<KnownElsewhere & { personId: string }>> {
+  if (!input.givenNames || !input.birthDate) return [];
+  const keys = matchKeysOf({ familyName: input.familyName, givenNames: input.givenNames, birthDate: input.birthDate }, secret);
+  if (keys.length === 0) return [];
+  const matched = await tx
+    .selectDistinct({ personId: personMatchKeys.personId, kind: organisations.kind })
+    .from(personMatchKeys)
+    .innerJoin(organisations, eq(organisations.id, personMatchKeys.organisationId))
+    .where(and(eq(personMatchKeys.territoryId, call.agent.territoryId), inArray(personMatchKeys.key, keys)))
+    .limit(maxCandidates * 4);
+  const personIds = [...new Set(matched.map((row) => row.personId))];
+  if (personIds.length === 0) return [];
+  // Row-level security shows the persons this organisation already reaches: those are its own candidates.
+  const reached = new Set(
+    (await tx.select({ id: persons.id }).from(persons).where(inArray(persons.id, personIds))).map((row) => row.id),
+  );
+  const now = call.clock.now();
+  return personIds
+    .filter((personId) => !reached.has(personId))
+    .slice(0, maxCandidates)
+    .map((personId) => ({
+      personId,
+      matchToken: signMatchToken(secret, call.agent.organisationId, personId, now),
+      structureKinds: [
+        ...new Set(matched.filter((row) => row.personId === personId).map((row) => row.kind as OrganisationKind)),
+      ].sort(),
+    }));
 }
