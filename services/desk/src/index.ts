@@ -1,5 +1,5 @@
 export { buildOpenApiDocument } from './api/openapi-document.ts';
 export { type AppDependencies, createApp } from './app.ts';
 export { type DeskEnv, deskEnvSchema, parseDeskEnv } from './env.ts';
-export { identityMatchSecretOf, signMatchToken } from './features/persons/person-match.ts';
+export { backfillMatchKeys, identityMatchSecretOf, signMatchToken } from './features/persons/person-match.ts';
 export { DatabaseSessionStore } from './http/database-session.store.ts';

@@ -3,12 +3,15 @@ import { openDatabase } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
 import { createApp } from './app.ts';
 import { parseDeskEnv } from './env.ts';
+import { backfillMatchKeys, identityMatchSecretOf } from './features/persons/person-match.ts';
 
 /** Starts the desk alone, on PostgreSQL. `npm start` composes it with the worker instead. */
 async function main(): Promise<void> {
   const env = parseDeskEnv();
   const logger = createLogger({ name: 'desk', level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL });
+  // Persons recorded without match keys become findable across structures (idempotent; several desks may race).
+  await backfillMatchKeys(database.db, identityMatchSecretOf(env.IDENTITY_MATCH_SECRET, env.SESSION_SECRET));
   const app = createApp({
     db: database.db,
     logger,

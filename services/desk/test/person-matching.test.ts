@@ -159,3 +159,19 @@ describe('one person across structures, in the pages', () => {
     expect(bad.headers.location).toBe('/personnes');
   });
 });
+
+describe('persons recorded before matching', () => {
+  it('when match keys are backfilled, then a demo person recorded by the France Services is found by the CCAS, once', async () => {
+    const { backfillMatchKeys, identityMatchSecretOf } = await import('../src/index.ts');
+    const { sessionSecret } = await import('./harness.ts');
+    const secret = identityMatchSecretOf(undefined, sessionSecret);
+    expect(await backfillMatchKeys(database.db, secret)).toBeGreaterThan(0);
+    expect(await backfillMatchKeys(database.db, secret)).toBe(0);
+    // Yasmine Benali, a demo person of the France Services de Laragne-Montéglin.
+    const ccas = await logInAs(world.app, emails.foreign);
+    const search = await ccas
+      .post('/api/v1/persons/search')
+      .send({ familyName: 'Benali', givenNames: 'Yasmine', birthDate: '2003-02-27' });
+    expect(search.body.knownElsewhere).toEqual([{ matchToken: expect.any(String), structureKinds: ['france_services'] }]);
+  });
+});

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@parcours/db';
 import { communesOf, demoDirectory, demoTerritoryId, seedDemoTerritory } from '@parcours/demo-territory';
-import { createApp } from '@parcours/desk';
+import { backfillMatchKeys, createApp, identityMatchSecretOf } from '@parcours/desk';
 import { importDirectory } from '@parcours/directory-store';
 import type { Logger } from '@parcours/observability';
 import { createWorker, type ParcoursWorker } from '@parcours/worker';
@@ -54,10 +54,14 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
   logger.info({ backend: database.backend, seeded: seed.seeded }, 'database ready');
 
   const publicUrlFallback = `http://localhost:${env.PORT}`;
+  const sessionSecret = env.SESSION_SECRET ?? (await sessionSecretFor(dataDir));
+  // Persons recorded without match keys (the demo's, or before matching existed) can be found across structures.
+  const matched = await backfillMatchKeys(database.db, identityMatchSecretOf(env.IDENTITY_MATCH_SECRET, sessionSecret));
+  if (matched > 0) logger.info({ persons: matched }, 'identity match keys written');
   const app = createApp({
     db: database.db,
     logger,
-    sessionSecret: env.SESSION_SECRET ?? (await sessionSecretFor(dataDir)),
+    sessionSecret,
     ...(env.PARTNER_LINK_SECRET ? { partnerLinkSecret: env.PARTNER_LINK_SECRET } : {}),
     ...(env.IDENTITY_MATCH_SECRET ? { identityMatchSecret: env.IDENTITY_MATCH_SECRET } : {}),
     cookieSecure: env.COOKIE_SECURE,

@@ -54,7 +54,10 @@ export const personMatchKeys = pgTable(
       .notNull()
       .references(() => organisations.id),
   },
-  (table) => [primaryKey({ columns: [table.personId, table.key] }), index('person_match_keys_lookup').on(table.territoryId, table.key)],
+  (table) => [
+    primaryKey({ columns: [table.personId, table.key] }),
+    index('person_match_keys_lookup').on(table.territoryId, table.key),
+  ],
 );
 
 /**

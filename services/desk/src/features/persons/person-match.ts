@@ -1,6 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type Executor, personMatchKeys } from '@parcours/db';
+import {
+  type Database,
+  type Executor,
+  organisations,
+  personIdentities,
+  personMatchKeys,
+  persons,
+  systemActor,
+  withActor,
+} from '@parcours/db';
 import { type Identity, matchKeysOf } from '@parcours/identity-match';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { DeskCall } from '../../http/desk-call.ts';
 
 /**
@@ -60,4 +70,55 @@ export function identityMatchSecretOf(given: string | undefined, sessionSecret: 
     return given;
   }
   return createHmac('sha256', sessionSecret).update('parcours:identity-match-key').digest('base64url');
+}
+
+/**
+ * Writes the match keys of the persons recorded without them (before matching existed, by the demo seed, or
+ * with another secret's keys gone): run at start, as the system; idempotent, and a no-op once done.
+ * Returns how many persons were given keys.
+ */
+export async function backfillMatchKeys(db: Database, secret: string): Promise<number> {
+  return withActor(db, systemActor, async (tx) => {
+    const missing = await tx
+      .select({
+        personId: personIdentities.personId,
+        familyName: personIdentities.familyName,
+        givenNames: personIdentities.givenNames,
+        birthName: personIdentities.birthName,
+        birthDate: personIdentities.birthDate,
+        organisationId: persons.createdByOrganisationId,
+        territoryId: organisations.territoryId,
+      })
+      .from(personIdentities)
+      .innerJoin(persons, eq(persons.id, personIdentities.personId))
+      .innerJoin(organisations, eq(organisations.id, persons.createdByOrganisationId))
+      .where(
+        and(
+          isNotNull(personIdentities.birthDate),
+          sql`not exists (select 1 from ${personMatchKeys} k where k.person_id = ${personIdentities.personId})`,
+        ),
+      );
+    let written = 0;
+    for (const row of missing) {
+      if (!row.birthDate || !row.organisationId) continue;
+      const keys = matchKeysOf(
+        { familyName: row.familyName, givenNames: row.givenNames, birthDate: row.birthDate, birthName: row.birthName },
+        secret,
+      );
+      if (keys.length === 0) continue;
+      await tx
+        .insert(personMatchKeys)
+        .values(
+          keys.map((key) => ({
+            personId: row.personId,
+            territoryId: row.territoryId,
+            key,
+            organisationId: row.organisationId as string,
+          })),
+        )
+        .onConflictDoNothing();
+      written += 1;
+    }
+    return written;
+  });
 }
