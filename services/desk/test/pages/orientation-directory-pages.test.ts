@@ -270,4 +270,15 @@ describe('how a referral reaches a service, said once', () => {
       .send({ _csrf: csrfOf(page.text), serviceId: 'caf-acces-droits', finalite: 'not-a-purpose' })
       .expect(400);
   });
+
+  it('when the agent looks for a service whose structure has no agent in Parcours, then the choice says so and proposes the signed link', async () => {
+    const client = await logInThroughForm(world.app, emails.reception);
+    const { caseId } = await assessedOnPage(client);
+    const search = await client.get(`/dossiers/${caseId}/orientation?bouquet=justice-droit&commune=05023`).expect(200);
+    expect(search.text).toContain('value="point-justice-briancon"');
+    expect(search.text).toContain('Reçoit les orientations par un lien sécurisé (aucun agent dans Parcours)');
+    expect(search.text).toContain(
+      'Point-justice de Briançon n’a pas d’agent dans Parcours : l’orientation est préparée ici, puis vous la lui transmettez par un lien sécurisé',
+    );
+  });
 });
