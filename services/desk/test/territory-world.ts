@@ -135,7 +135,23 @@ export async function caseWithThreeSentReferrals(reception: TestAgent) {
     purposes: [...new Set(Object.values(sent).map((referral) => referral.purpose))],
     categories: [...new Set(Object.values(sent).flatMap((referral) => referral.sharedCategories))],
   };
-  const notice = await reception
+  const consentId = await recordConsentThroughApi(reception, personId, scope);
+  for (const referral of Object.values(sent)) {
+    await reception.post(`/api/v1/referrals/${referral.id}/send`).send({ expectedRevision: 0 }).expect(200);
+  }
+  return { caseId, personId, consentId, sent, scope };
+}
+
+/**
+ * Records the person's consent to a sharing scope through the API, as an agent who showed the notice of
+ * exactly that scope and ticked the four pieces of information. Returns the consent id.
+ */
+export async function recordConsentThroughApi(
+  agent: TestAgent,
+  personId: string,
+  scope: { recipientOrganisationIds: string[]; purposes: string[]; categories: string[] },
+): Promise<string> {
+  const notice = await agent
     .get('/api/v1/consent-notice')
     .query({
       recipientOrganisationIds: scope.recipientOrganisationIds.join(','),
@@ -143,7 +159,7 @@ export async function caseWithThreeSentReferrals(reception: TestAgent) {
       categories: scope.categories.join(','),
     })
     .expect(200);
-  const consent = await reception
+  const consent = await agent
     .post('/api/v1/consents')
     .send({
       decision: 'consent',
@@ -155,8 +171,5 @@ export async function caseWithThreeSentReferrals(reception: TestAgent) {
       ...scope,
     })
     .expect(201);
-  for (const referral of Object.values(sent)) {
-    await reception.post(`/api/v1/referrals/${referral.id}/send`).send({ expectedRevision: 0 }).expect(200);
-  }
-  return { caseId, personId, consentId: consent.body.id as string, sent, scope };
+  return consent.body.id as string;
 }

@@ -4,7 +4,7 @@ import { count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTerritoryWorld, emails, logInAs, openLaragneCase } from '../territory-world.ts';
+import { createTerritoryWorld, emails, logInAs, openLaragneCase, recordConsentThroughApi } from '../territory-world.ts';
 import { csrfOf, logInThroughForm } from './page-client.ts';
 
 let database: TestDatabase;
@@ -301,26 +301,7 @@ describe('référent handover page', () => {
       purposes: ['social_support'],
       categories: ['identity', 'situation_summary'],
     };
-    const notice = await api
-      .get('/api/v1/consent-notice')
-      .query({
-        recipientOrganisationIds: ccasId,
-        purposes: scope.purposes.join(','),
-        categories: scope.categories.join(','),
-      })
-      .expect(200);
-    await api
-      .post('/api/v1/consents')
-      .send({
-        decision: 'consent',
-        personId,
-        givenBy: 'person',
-        method: 'oral_attested',
-        informationShown: { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true },
-        notice: { version: notice.body.version, sha256: notice.body.sha256 },
-        ...scope,
-      })
-      .expect(201);
+    await recordConsentThroughApi(api, personId, scope);
 
     const reception = await logInThroughForm(world.app, emails.reception);
     const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
@@ -364,22 +345,7 @@ describe('every receiving structure sees what is addressed to it', () => {
     };
     expect(referral.toOrganisationId).toBe(ccasId);
     const scope = { recipientOrganisationIds: [ccasId], purposes: [referral.purpose], categories: referral.sharedCategories };
-    const notice = await api
-      .get('/api/v1/consent-notice')
-      .query({ recipientOrganisationIds: ccasId, purposes: referral.purpose, categories: referral.sharedCategories.join(',') })
-      .expect(200);
-    await api
-      .post('/api/v1/consents')
-      .send({
-        decision: 'consent',
-        personId,
-        givenBy: 'person',
-        method: 'oral_attested',
-        informationShown: { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true },
-        notice: { version: notice.body.version, sha256: notice.body.sha256 },
-        ...scope,
-      })
-      .expect(201);
+    await recordConsentThroughApi(api, personId, scope);
     await api.post(`/api/v1/referrals/${referral.id}/send`).send({ expectedRevision: 0 }).expect(200);
 
     const ccas = await logInThroughForm(world.app, emails.foreign);
@@ -421,24 +387,7 @@ describe('what a referral carries, chosen on the page', () => {
     const api = await logInAs(world.app, emails.reception);
     const cafId = world.organisationIds.caf as string;
     const categories = ['identity', 'contact', 'situation_summary', 'assessment'];
-    const notice = await api
-      .get('/api/v1/consent-notice')
-      .query({ recipientOrganisationIds: cafId, purposes: 'rights_opening', categories: categories.join(',') })
-      .expect(200);
-    await api
-      .post('/api/v1/consents')
-      .send({
-        decision: 'consent',
-        personId,
-        givenBy: 'person',
-        method: 'oral_attested',
-        informationShown: { whatIsShared: true, withWhom: true, byWhatMeans: true, whichSecurity: true },
-        notice: { version: notice.body.version, sha256: notice.body.sha256 },
-        recipientOrganisationIds: [cafId],
-        purposes: ['rights_opening'],
-        categories,
-      })
-      .expect(201);
+    await recordConsentThroughApi(api, personId, { recipientOrganisationIds: [cafId], purposes: ['rights_opening'], categories });
 
     const reception = await logInThroughForm(world.app, emails.reception);
     const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);

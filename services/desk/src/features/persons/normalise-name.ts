@@ -1,17 +1,7 @@
-/**
- * The form names are compared in: lower case, no accents, ligatures spelt out, hyphens and
- * apostrophes as spaces. "Lefèvre-Åberg", "LEFEVRE ABERG" and "lefevre  aberg" meet.
- */
-export function normaliseName(name: string): string {
-  return name
-    .replaceAll(/œ/gi, 'oe')
-    .replaceAll(/æ/gi, 'ae')
-    .normalize('NFD')
-    .replaceAll(/\p{M}/gu, '')
-    .toLowerCase()
-    .replaceAll(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+import { normaliseName } from '@parcours/identity-match';
+
+/** The form names are compared in: `@parcours/identity-match`'s, the same across structures. */
+export { normaliseName };
 
 /** `person_identities.search_key`: normalised family name, then given names. */
 export function searchKeyOf(familyName: string, givenNames: string): string {
