@@ -37,9 +37,9 @@ export function measureMatching(count = 10_000) {
 describe('identity matching quality', () => {
   it('when 10,000 generated pairs are matched, then precision and recall stay above the figures the README quotes', () => {
     const measured = measureMatching();
-    console.log(JSON.stringify(measured));
     expect(measured.pairs).toBe(10_000);
-    expect(measured.precision).toBeGreaterThanOrEqual(0.99);
-    expect(measured.recall).toBeGreaterThanOrEqual(0.95);
+    // The figures and what was missed or wrongly matched, by variation, name themselves when this fails.
+    expect(measured.precision, JSON.stringify(measured)).toBeGreaterThanOrEqual(0.99);
+    expect(measured.recall, JSON.stringify(measured)).toBeGreaterThanOrEqual(0.95);
   });
 });
