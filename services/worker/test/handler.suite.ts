@@ -17,8 +17,9 @@ export interface RunnerUnderTest {
 
 const publicUrl = 'https://parcours.example.test';
 const expressedRequest = 'Je n’arrive plus à payer mon loyer depuis que mon fils est parti';
-// What must never appear in a mail: the fixture person's names and words.
-const personalData = ['Martin', 'Camille', 'loyer', 'fils', '1980'];
+// What must never appear in a mail: the fixture person's names, words and birth date in the forms a template
+// would print (not the bare year: a mail's random message id may hold those four digits).
+const personalData = ['Martin', 'Camille', 'loyer', 'fils', '1980-04-12', '12/04/1980', '12 avril 1980'];
 
 /**
  * The handler tests every runner must pass, against a real database, a real SMTP server and (for BullMQ)
