@@ -7,27 +7,7 @@ import type { ConsentView } from './consent.schemas.ts';
 
 type ConsentRow = typeof consents.$inferSelect;
 
-/**
- * The consents of a person, read in the caller's transaction. Never cached: every request reads them
- * again, so a withdrawal takes effect at the next request.
- */
-export async function consentFactsOf(tx: Executor, personId: string): Promise<ConsentFacts[]> {
-  const rows = await tx
-    .select({
-      id: consents.id,
-      decision: consents.decision,
-      recipientOrganisationIds: consents.recipientOrganisationIds,
-      purposes: consents.purposes,
-      categories: consents.categories,
-      collectedAt: consents.collectedAt,
-      expiresAt: consents.expiresAt,
-      withdrawnAt: consents.withdrawnAt,
-    })
-    .from(consents)
-    .where(eq(consents.personId, personId));
-  return rows.map((row) => ({ ...row, decision: row.decision as ConsentDecision }));
-}
-
+/** The columns the consent rules decide on (`ConsentFacts`). */
 const factColumns = {
   id: consents.id,
   decision: consents.decision,
@@ -38,6 +18,15 @@ const factColumns = {
   expiresAt: consents.expiresAt,
   withdrawnAt: consents.withdrawnAt,
 };
+
+/**
+ * The consents of a person, read in the caller's transaction. Never cached: every request reads them
+ * again, so a withdrawal takes effect at the next request.
+ */
+export async function consentFactsOf(tx: Executor, personId: string): Promise<ConsentFacts[]> {
+  const rows = await tx.select(factColumns).from(consents).where(eq(consents.personId, personId));
+  return rows.map((row) => ({ ...row, decision: row.decision as ConsentDecision }));
+}
 
 /**
  * The person a case is about (its primary member) and that person's consents, in ONE query: this runs in
