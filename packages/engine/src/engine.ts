@@ -30,7 +30,7 @@ import { dataCategories, receptionChannels, referralPurposes } from '@parcours/v
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { EngineError } from './errors.ts';
-import { addWorkingDays } from './working-days.ts';
+import { addWorkingDays } from '@parcours/calendar';
 
 /** Outbox job names the engine writes; the worker's catalog handles each. */
 export const engineJobNames = {

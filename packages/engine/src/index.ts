@@ -28,4 +28,4 @@ export {
   type TimerFiring,
 } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
-export { addWorkingDays, isWorkingDay, territoryTimeZone } from './working-days.ts';
+export { addWorkingDays, isWorkingDay, territoryTimeZone } from '@parcours/calendar';

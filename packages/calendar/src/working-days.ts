@@ -1,5 +1,5 @@
 /// <reference path="./jours-feries.d.ts" />
-// So that services type-checking the engine through its sources see the declaration too.
+// So that packages type-checking the calendar through its sources see the declaration too.
 import joursFeries from '@socialgouv/jours-feries';
 
 /** Deadlines are counted in the time zone of the institutions, whatever the server's. */
@@ -84,4 +84,65 @@ export function addWorkingDays(from: Date, workingDays: number): Date {
     { ...wall, year: cursor.getUTCFullYear(), month: cursor.getUTCMonth() + 1, day: cursor.getUTCDate() },
     from.getUTCMilliseconds(),
   );
+}
+
+/** The Paris calendar date (`YYYY-MM-DD`) of an instant. */
+export function parisDateOf(instant: Date): string {
+  const wall = wallClockOf(instant);
+  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+}
+
+/** The first day of the Paris month of an instant, `YYYY-MM-01`: the bucket of monthly figures. */
+export function monthOf(instant: Date): string {
+  return `${parisDateOf(instant).slice(0, 8)}01`;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+const dayNumberOf = (isoDate: string) => Math.round(Date.parse(`${isoDate}T00:00:00Z`) / dayMs);
+
+/** Calendar days from one instant's Paris date to another's (0 on the same day; negative if `to` is earlier). */
+export function calendarDaysBetween(from: Date, to: Date): number {
+  return dayNumberOf(parisDateOf(to)) - dayNumberOf(parisDateOf(from));
+}
+
+// Working days counted from 1 January of the year up to and including each day of that year.
+const workingDaysToDateByYear = new Map<number, Int16Array>();
+
+function workingDaysThrough(isoDate: string): number {
+  const year = Number(isoDate.slice(0, 4));
+  let cumulative = workingDaysToDateByYear.get(year);
+  if (!cumulative) {
+    const first = dayNumberOf(`${year}-01-01`);
+    const length = dayNumberOf(`${year + 1}-01-01`) - first;
+    cumulative = new Int16Array(length);
+    let count = 0;
+    for (let index = 0; index < length; index += 1) {
+      if (isWorkingDay(new Date((first + index) * dayMs).toISOString().slice(0, 10))) count += 1;
+      cumulative[index] = count;
+    }
+    workingDaysToDateByYear.set(year, cumulative);
+  }
+  return cumulative[dayNumberOf(isoDate) - dayNumberOf(`${year}-01-01`)] ?? 0;
+}
+
+function workingDaysBeforeYear(year: number, sinceYear: number): number {
+  let total = 0;
+  for (let current = sinceYear; current < year; current += 1) {
+    total += workingDaysThrough(`${current}-12-31`);
+  }
+  return total;
+}
+
+/**
+ * Working days from one instant's Paris date to another's: the working days after `from`'s day up to and
+ * including `to`'s (so `workingDaysBetween(x, addWorkingDays(x, n)) === n`); 0 on the same day, negative
+ * when `to` is earlier.
+ */
+export function workingDaysBetween(from: Date, to: Date): number {
+  const fromDate = parisDateOf(from);
+  const toDate = parisDateOf(to);
+  if (toDate < fromDate) return -workingDaysBetween(to, from);
+  const fromYear = Number(fromDate.slice(0, 4));
+  const toYear = Number(toDate.slice(0, 4));
+  return workingDaysBeforeYear(toYear, fromYear) + workingDaysThrough(toDate) - workingDaysThrough(fromDate);
 }

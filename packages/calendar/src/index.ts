@@ -1,0 +1,9 @@
+export {
+  addWorkingDays,
+  calendarDaysBetween,
+  isWorkingDay,
+  monthOf,
+  parisDateOf,
+  territoryTimeZone,
+  workingDaysBetween,
+} from './working-days.ts';
