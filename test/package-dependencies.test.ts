@@ -94,6 +94,7 @@ describe('package dependencies', () => {
         .sort(),
     ).toEqual([
       '@parcours/assessment',
+      '@parcours/calendar',
       '@parcours/consent',
       '@parcours/directory',
       '@parcours/identity-match',

@@ -1,3 +1,4 @@
+import { addWorkingDays } from '@parcours/calendar';
 import {
   type Actor,
   caseMembers,
@@ -30,7 +31,6 @@ import { dataCategories, receptionChannels, referralPurposes } from '@parcours/v
 import { and, eq, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { EngineError } from './errors.ts';
-import { addWorkingDays } from '@parcours/calendar';
 
 /** Outbox job names the engine writes; the worker's catalog handles each. */
 export const engineJobNames = {

@@ -1,3 +1,4 @@
+export { addWorkingDays, isWorkingDay, territoryTimeZone } from '@parcours/calendar';
 export {
   type AssignReferentInput,
   assignReferent,
@@ -28,4 +29,3 @@ export {
   type TimerFiring,
 } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
-export { addWorkingDays, isWorkingDay, territoryTimeZone } from '@parcours/calendar';
