@@ -102,6 +102,7 @@ describe('package dependencies', () => {
       '@parcours/journey',
       '@parcours/journey-diagram',
       '@parcours/orientation',
+      '@parcours/supervision',
       '@parcours/vocabulary',
     ]);
   });

@@ -44,6 +44,12 @@ const idOnlyTables: Record<string, string> = {
   case_access: 'the access index itself: case and organisation ids, written by triggers only',
   partner_links: 'a token hash and ids; read before the actor is known (by the verified link id)',
   mail_deliveries: 'template codes, ids and agents’ addresses; never a person’s data (worker invariant)',
+  // Supervision's read model (issue 17): the fold's memory of each case's milestones, read only summed up
+  // (breaches per partner) or through case_access (the drill-down to one's own cases).
+  supervision_case_facts: 'ids, organisation ids, codes and the instants of the journey’s milestones',
+  supervision_referral_facts: 'ids, the partner and the instants of the referral’s milestones',
+  supervision_contact_facts: 'a contact id and its case id',
+  supervision_right_facts: 'a case id, a right code, its follow-up status and non-take-up reason code',
 };
 
 interface World {

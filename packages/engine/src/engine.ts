@@ -415,7 +415,8 @@ export async function openCase(db: Database, input: OpenCaseInput, call: EngineC
       { kind: 'journey', caseId: created.id, referralId: null, revision: 0, territorySettings: territory.settings },
       {
         eventType: 'OPEN',
-        payload: { channel: data.channel },
+        // The référent at opening: supervision measures handovers from it, whatever happens to the row later.
+        payload: { channel: data.channel, referentOrganisationId: created.referentOrganisationId },
         fromState: '',
         outcome: opening,
         machineVersion: version,

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agents } from './agents.ts';
 import { cases } from './cases.ts';
-import { createdAt, instant } from './columns.ts';
+import { createdAt, instant, transactionId } from './columns.ts';
 import { sqlInList } from './enums.ts';
 import { organisations } from './territory.ts';
 
@@ -42,6 +42,8 @@ export const assessments = pgTable(
     supersededAt: instant('superseded_at'),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
+    /** Set again on every update by a trigger: supervision folds the assessment's latest version. */
+    transactionId: transactionId(),
   },
   (t) => [
     check('assessments_status_check', sql.raw(`status in (${sqlInList(assessmentStatuses)})`)),
@@ -51,6 +53,7 @@ export const assessments = pgTable(
     check('assessments_superseded_check', sql`(status = 'superseded') = (superseded_at is not null)`),
     check('assessments_supersedes_self_check', sql`supersedes_id is null or supersedes_id <> id`),
     index('assessments_case_idx').on(t.caseId, t.createdAt),
+    index('assessments_transaction_idx').on(t.transactionId),
     // At most one open draft and one current (completed) assessment per case; superseded ones are history.
     uniqueIndex('assessments_case_draft_key').on(t.caseId).where(sql`status = 'draft'`),
     uniqueIndex('assessments_case_completed_key').on(t.caseId).where(sql`status = 'completed'`),

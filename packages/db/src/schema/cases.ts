@@ -2,7 +2,7 @@ import { actorKinds, caseMemberRoles, receptionChannels, timerStatuses } from '@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agents } from './agents.ts';
-import { createdAt, instant } from './columns.ts';
+import { createdAt, instant, transactionId } from './columns.ts';
 import { sqlInList } from './enums.ts';
 import { persons } from './persons.ts';
 import { referrals } from './referrals.ts';
@@ -120,11 +120,14 @@ export const caseEvents = pgTable(
     toState: text('to_state').notNull(),
     machineVersion: integer('machine_version').notNull(),
     at: instant('at').notNull(),
+    /** Supervision's projection reads the log in commit order through it (see columns.ts). */
+    transactionId: transactionId(),
   },
   (t) => [
     check('case_events_actor_kind_check', sql.raw(`actor_kind in (${sqlInList(actorKinds)})`)),
     uniqueIndex('case_events_case_revision_key').on(t.caseId, t.revision).where(sql`referral_id is null`),
     uniqueIndex('case_events_referral_revision_key').on(t.referralId, t.revision).where(sql`referral_id is not null`),
+    index('case_events_transaction_idx').on(t.transactionId),
   ],
 );
 

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { agents } from './agents.ts';
 import { cases } from './cases.ts';
+import { transactionId } from './columns.ts';
 import { sqlInList } from './enums.ts';
 import { persons } from './persons.ts';
 import { organisations, territories } from './territory.ts';
@@ -37,11 +38,14 @@ export const contacts = pgTable(
     caseId: uuid('case_id').references(() => cases.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set again on every update by a trigger: supervision folds the contact's latest version. */
+    transactionId: transactionId(),
   },
   (t) => [
     check('contacts_channel_check', sql.raw(`channel in (${sqlInList(receptionChannels)})`)),
     check('contacts_outcome_check', sql.raw(`outcome in (${sqlInList(contactOutcomes)})`)),
     index('contacts_organisation_at_idx').on(t.organisationId, t.at),
     index('contacts_person_idx').on(t.personId),
+    index('contacts_transaction_idx').on(t.transactionId),
   ],
 );

@@ -11,4 +11,5 @@ export * from './orientation.ts';
 export * from './persons.ts';
 export * from './reference-codes.ts';
 export * from './referrals.ts';
+export * from './supervision.ts';
 export * from './territory.ts';
