@@ -25,6 +25,13 @@ export type MembershipRole = (typeof membershipRoles)[number];
 
 export const receptionChannels = ['physical', 'phone', 'email', 'visio', 'itinerant'] as const;
 export type ReceptionChannel = (typeof receptionChannels)[number];
+export const receptionChannelLabels: Record<ReceptionChannel, string> = {
+  physical: 'Accueil physique',
+  phone: 'Téléphone',
+  email: 'Courriel',
+  visio: 'Visioconférence',
+  itinerant: 'Accueil itinérant',
+};
 
 export const caseMemberRoles = ['primary', 'household_member', 'legal_representative'] as const;
 export type CaseMemberRole = (typeof caseMemberRoles)[number];

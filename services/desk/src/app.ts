@@ -17,6 +17,7 @@ import { orientationRoutes } from './api/orientation.routes.ts';
 import { partnerLinkRoutes } from './api/partner-links.routes.ts';
 import { createPersonRoute, linkKnownPersonRoute, searchPersonsRoute } from './api/persons.routes.ts';
 import { referralRoutes } from './api/referrals.routes.ts';
+import { supervisionRoutes } from './api/supervision.routes.ts';
 import { DirectoryCache } from './features/directory/directory-cache.ts';
 import { partnerLinkSecretOf } from './features/partner-links/partner-link-token.ts';
 import { identityMatchSecretOf } from './features/persons/person-match.ts';
@@ -142,7 +143,7 @@ export function createApp(deps: AppDependencies): Express {
     ...directoryRoutes,
     ...auditRoutes,
   ];
-  routes.push(...consentRoutes, ...referralRoutes, ...partnerLinkRoutes);
+  routes.push(...consentRoutes, ...referralRoutes, ...partnerLinkRoutes, ...supervisionRoutes);
   routes.push(openApiRoute(() => routes));
   // One index per territory for the whole app: the API and the pages must rank from the same directory.
   const directory = new DirectoryCache(deps.db);

@@ -116,6 +116,15 @@ const publicOperation = (success: number): Expectation => ({
   mutates: 'no',
 });
 
+const supervisionOperation: Expectation = {
+  access: 'acting',
+  grants: [{ roles: ['supervisor', 'reception', 'referent', 'partner'], organisations: everywhere }],
+  owner: 'entry',
+  success: 200,
+  readsPersonData: false,
+  mutates: 'no',
+};
+
 export const expectations = {
   getHealth: publicOperation(200),
   getOpenApiDocument: publicOperation(200),
@@ -306,6 +315,14 @@ export const expectations = {
     readsPersonData: false,
     mutates: 'no',
   },
+
+  // Supervision (issue 17): aggregates, no person data; a supervisor sees the territory, other agents their
+  // organisation's part, so every organisation gets an answer (never a subject to miss).
+  getSupervisionDelays: supervisionOperation,
+  getSupervisionBreaches: supervisionOperation,
+  getSupervisionNonTakeUp: supervisionOperation,
+  getSupervisionActivity: supervisionOperation,
+  exportSupervisionTable: supervisionOperation,
 
   listAuditEvents: {
     access: 'acting',

@@ -405,6 +405,11 @@ const calls: Record<OperationId, OperationCall> = {
   getDirectoryService: { params: () => ({ serviceId }) },
   importDirectory: { body: () => ({ services: [] }) },
   exportDirectory: {},
+  getSupervisionDelays: {},
+  getSupervisionBreaches: {},
+  getSupervisionNonTakeUp: {},
+  getSupervisionActivity: {},
+  exportSupervisionTable: { params: () => ({ report: 'delays', tableId: 'stages' }) },
   listAuditEvents: {
     file: assessedFile,
     query: (file) => ({ subjectId: file.personId }),

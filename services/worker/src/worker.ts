@@ -3,6 +3,7 @@ import type { Database } from '@parcours/db';
 import { type EngineClock, outboxJobNames, systemClock } from '@parcours/engine';
 import { assertCatalogComplete, type JobName, jobCatalog, type RetryPolicy } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
+import { projectSupervisionBatch } from '@parcours/supervision-store';
 import { createJobProcessor, type JobHandlers } from './jobs/job-processor.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import { createMailJobHandlers } from './jobs/mail.jobs.ts';
@@ -34,6 +35,8 @@ export interface WorkerDeps {
   auditSealIntervalMs?: number;
   /** Audit rows younger than this wait for a later seal: transactions commit out of sequence order (2 min). */
   auditSafetyMarginMs?: number;
+  /** How often supervision's read model folds what was committed since (default 5 s; issue 17's lag target is 60 s). */
+  supervisionIntervalMs?: number;
   /** BullMQ key prefix: one per deployment sharing a Redis (one per test file). */
   queuePrefix?: string;
   /** Replaces every job's first retry delay (tests); the catalog's attempts still apply. */
@@ -120,6 +123,16 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     logger,
   );
 
+  // Supervision's read model follows the log from the database itself (not the outbox): a batch folds whole
+  // transactions, under an advisory lock, so several workers take turns (see @parcours/supervision-store).
+  const supervisionIntervalMs = deps.supervisionIntervalMs ?? 5_000;
+  const supervision = createPeriodicTask(
+    'supervision-projection',
+    supervisionIntervalMs,
+    async () => (await projectSupervisionBatch(deps.db)).more,
+    logger,
+  );
+
   return {
     runner: runner.kind,
     async start() {
@@ -131,13 +144,15 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
       relay.start();
       sweep.start();
       auditSeal.start();
+      supervision.start();
       logger.info({ runner: runner.kind, relayIntervalMs, sweepIntervalMs }, 'worker started');
     },
     async stop() {
-      // 1. Stop claiming: no outbox row is taken, no timer swept and no audit sealed from here on.
+      // 1. Stop claiming: no outbox row is taken, no timer swept, no audit sealed, nothing folded from here on.
       await relay.stop();
       await sweep.stop();
       await auditSeal.stop();
+      await supervision.stop();
       // 2. Finish or release jobs: running ones finish; BullMQ keeps the waiting ones in Redis, the
       //    in-process runner drops them (the sweep and the redelivery at start bring them back).
       await runner.stop();

@@ -75,6 +75,7 @@ function successResponseOf(spec: ResponseSpec) {
         }
       : {}),
     ...(spec.schema ? { content: { 'application/json': { schema: jsonSchemaOf(spec.schema, 'output') } } } : {}),
+    ...(spec.csv ? { content: { 'text/csv': { schema: { type: 'string' } } } } : {}),
   };
 }
 

@@ -39,12 +39,16 @@ export interface Reply {
   body?: unknown;
   /** A printable HTML document instead of JSON (the consent notice). */
   html?: string;
+  /** A CSV file instead of JSON (supervision's exports). */
+  csv?: string;
   headers?: Record<string, string>;
 }
 
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
+  /** The response is a CSV file rather than JSON. */
+  csv?: boolean;
   headers?: Record<string, { description: string }>;
 }
 
@@ -109,6 +113,7 @@ export function mountRoutes(app: Express, routes: readonly AnyRoute[], deps: Rou
       const reply = await route.handle({ caller, call, params, query, body, requestId, req, res, deps });
       if (reply.headers) res.set(reply.headers);
       if (reply.html !== undefined) res.status(reply.status).type('html').send(reply.html);
+      else if (reply.csv !== undefined) res.status(reply.status).type('text/csv; charset=utf-8').send(reply.csv);
       else if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     };

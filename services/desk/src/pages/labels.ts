@@ -1,17 +1,17 @@
 import type { JourneyStage } from '@parcours/journey';
 import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
-import { type ContactOutcome, closureReasons, type OrganisationKind, type ReceptionChannel } from '@parcours/vocabulary';
+import {
+  type ContactOutcome,
+  closureReasons,
+  type OrganisationKind,
+  type ReceptionChannel,
+  receptionChannelLabels,
+} from '@parcours/vocabulary';
 import type { MatchReason } from '../features/persons/person.schemas.ts';
 
 /** French words of the desk's pages. Codes stay codes everywhere else. */
 
-export const channelLabels: Record<ReceptionChannel, string> = {
-  physical: 'Accueil physique',
-  phone: 'Téléphone',
-  email: 'Courriel',
-  visio: 'Visioconférence',
-  itinerant: 'Accueil itinérant',
-};
+export const channelLabels: Record<ReceptionChannel, string> = receptionChannelLabels;
 
 export const stageLabels: Record<JourneyStage, string> = {
   reception: 'Accueil',

@@ -38,7 +38,8 @@ export type Permission =
   | 'referral.answer'
   | 'audit.read'
   | 'person.access_log'
-  | 'person.export';
+  | 'person.export'
+  | 'supervision.read';
 
 /**
  * The roles that handle the referrals addressed to their organisation: its reception and référent agents
@@ -86,6 +87,9 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'person.access_log': ['auditor', 'supervisor'],
   // The person's data export (RGPD art. 15): the référent who holds the file prints it for them, or the auditor.
   'person.export': ['referent', 'auditor'],
+  // Supervision (issue 17): aggregates only, never a person. Supervisors read their territory's; every
+  // organisation's agents read their own organisation's part (how fast it answers, what it declines and why).
+  'supervision.read': ['supervisor', 'reception', 'referent', 'partner'],
 };
 
 /**
@@ -228,4 +232,14 @@ export function reachablePersons(agent: ActingAgent): SQL {
     select 1 from ${caseMembers} join ${cases} on ${cases.id} = ${caseMembers.caseId}
     where ${caseMembers.personId} = ${persons.id}
       and (${cases.entryOrganisationId} = ${agent.organisationId} or ${cases.referentOrganisationId} = ${agent.organisationId})))`;
+}
+
+/**
+ * Whose figures a caller of `supervision.read` sees: the whole territory for a supervisor, otherwise only
+ * the cells the caller's organisation takes part in (as entry point or as partner).
+ */
+export function supervisionScopeOf(agent: ActingAgent): { territoryId: string; organisationId: string | null } {
+  return agent.roles.includes('supervisor')
+    ? { territoryId: agent.territoryId, organisationId: null }
+    : { territoryId: agent.territoryId, organisationId: agent.organisationId };
 }

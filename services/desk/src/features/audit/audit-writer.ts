@@ -5,7 +5,17 @@ export type AuditOutcome = 'allowed' | 'denied';
 
 export interface AuditEntry {
   action: string;
-  subjectKind: 'case' | 'person' | 'route' | 'directory' | 'contact' | 'consent' | 'referral' | 'partner_link' | 'audit';
+  subjectKind:
+    | 'case'
+    | 'person'
+    | 'route'
+    | 'directory'
+    | 'contact'
+    | 'consent'
+    | 'referral'
+    | 'partner_link'
+    | 'audit'
+    | 'supervision';
   /** Ids only: never a name or free text. */
   subjectIds: string[];
   outcome: AuditOutcome;
