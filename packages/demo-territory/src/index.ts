@@ -1,4 +1,5 @@
 export { type BassinDeVie, bassinsDeVieOf, type Commune, communeName, communesOf } from './communes.ts';
+export { seedDemoHistory } from './demo-history.ts';
 export {
   type DemoLogin,
   demoLogins,

@@ -19,6 +19,8 @@ export const embeddedEnvSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_CAPTURE_DIR: z.string().optional(),
   MAIL_FROM: z.string().default('Parcours <ne-pas-repondre@parcours.localhost>'),
+  /** Cases of fictional history the demo territory gets on its first start (0: none), for supervision's pages. */
+  PARCOURS_DEMO_HISTORY_CASES: z.coerce.number().int().min(0).max(20_000).default(300),
 });
 export type EmbeddedEnv = z.infer<typeof embeddedEnvSchema>;
 

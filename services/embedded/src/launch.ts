@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@parcours/db';
-import { communesOf, demoDirectory, demoTerritoryId, seedDemoTerritory } from '@parcours/demo-territory';
+import { communesOf, demoDirectory, demoTerritoryId, seedDemoHistory, seedDemoTerritory } from '@parcours/demo-territory';
 import { backfillMatchKeys, createApp, identityMatchSecretOf } from '@parcours/desk';
 import { importDirectory } from '@parcours/directory-store';
 import type { Logger } from '@parcours/observability';
@@ -50,6 +50,10 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
       knownCommunes: communesOf('05').map((commune) => commune.code),
     });
     logger.info({ written: report.written, rejected: report.rejected.length }, 'demo directory imported');
+    // A year of history through the engine, after the directory (its referrals name directory services).
+    const started = Date.now();
+    const history = await seedDemoHistory(database.db, seed.organisationIds, { cases: env.PARCOURS_DEMO_HISTORY_CASES });
+    logger.info({ cases: history.cases, ms: Date.now() - started }, 'demo history written');
   }
   logger.info({ backend: database.backend, seeded: seed.seeded }, 'database ready');
 

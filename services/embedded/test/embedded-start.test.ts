@@ -21,8 +21,9 @@ describe('embedded start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('when started on a fresh data folder, then it migrates, seeds, answers /health and lets a demo agent log in', async () => {
-    const env = parseEmbeddedEnv({ PORT: '0', PARCOURS_DATA_DIR: dataDir });
+  it('when started on a fresh data folder, then it migrates, seeds a territory with history, answers /health and lets a demo agent log in', async () => {
+    // A short history keeps the test quick; `npm start` writes 300 cases.
+    const env = parseEmbeddedEnv({ PORT: '0', PARCOURS_DATA_DIR: dataDir, PARCOURS_DEMO_HISTORY_CASES: '40' });
     running = await launchParcours(env, createLogger({ name: 'embedded-test' }));
     expect(running).toMatchObject({ backend: 'pglite', runner: 'in-process', seeded: true });
     expect(await readdir(dataDir)).toEqual(expect.arrayContaining(['pglite', 'session-secret']));
@@ -39,7 +40,27 @@ describe('embedded start', () => {
     const cases = await fetch(`${running.url}/api/v1/cases`, { headers: { cookie } });
     expect(cases.status).toBe(200);
     const body = (await cases.json()) as { items: unknown[] };
-    expect(body.items.length).toBe(3);
+    expect(body.items.length).toBeGreaterThan(3);
+
+    // The history went through the engine, and the worker folds it into supervision's figures.
+    const supervisor = await fetch(`${running.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'superviseure@demo.parcours.test', password: 'parcours-demo' }),
+    });
+    const supervisorCookie = supervisor.headers.get('set-cookie')?.split(';')[0] ?? '';
+    await expect
+      .poll(
+        async () => {
+          const report = await fetch(`${running?.url}/api/v1/supervision/activity`, { headers: { cookie: supervisorCookie } });
+          const activity = (await report.json()) as {
+            tables: { id: string; total: { cells: { value: number | null }[] } | null }[];
+          };
+          return activity.tables.find((table) => table.id === 'activity-month')?.total?.cells[1]?.value ?? 0;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBeGreaterThanOrEqual(40);
   });
 
   it('when started again on the same folder, then it keeps the data and does not seed twice', async () => {

@@ -13,7 +13,7 @@ export interface PagesDependencies {
   db: Database;
   clock: EngineClock;
   views: ViewEngine;
-  assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss' | 'partnerLinkJs'>;
+  assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss' | 'partnerLinkJs' | 'dsfrChartBase' | 'supervisionJs'>;
   csrf: CsrfSync;
   passport: Authenticator;
   loginRateLimit: RequestHandler;

@@ -25,6 +25,7 @@ import { partnerLinkPages } from './partner-link.pages.ts';
 import { personsPages } from './persons.pages.ts';
 import { saveSessionBeforeRedirect } from './redirect-after-save.ts';
 import { createStaticAssets, type StaticAssets } from './static-assets.ts';
+import { supervisionPages } from './supervision.pages.ts';
 import { createViewEngine, type ViewEngine } from './view-engine.ts';
 import { workPages } from './work.pages.ts';
 
@@ -106,6 +107,7 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
       ...contactsPages,
       ...assessmentPages,
       ...orientationPages,
+      ...supervisionPages,
       ...directoryPages,
       ...consentsPages,
       ...caseReferralsPages,

@@ -17,8 +17,17 @@ export interface StaticAssets {
   deskCss: string;
   /** URL of the partner link page's script (reads the link's code from the URL fragment). */
   partnerLinkJs: string;
+  /** URL prefix of DSFR Chart's `dist/` (the charts of the supervision pages, web components). */
+  dsfrChartBase: string;
+  /** URL of the supervision pages' script (the CSV exports' progress indication). */
+  supervisionJs: string;
   router: Router;
 }
+
+// DSFR Chart's exports map hides its package.json: its main file is dist/DSFRChart/DSFRChart.umd.cjs.
+const dsfrChartDist = dirname(dirname(require.resolve('@gouvfr/dsfr-chart')));
+const dsfrChartVersion = (JSON.parse(readFileSync(join(dsfrChartDist, '..', 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 const yearMs = 365 * 24 * 60 * 60 * 1000;
 
@@ -34,8 +43,18 @@ export function createStaticAssets(staticDir: string): StaticAssets {
   const deskCss = `/static/desk/desk.${hash}.css`;
   const partnerLink = readFileSync(join(staticDir, 'partner-link.js'), 'utf8');
   const partnerLinkJs = `/static/desk/partner-link.${createHash('sha256').update(partnerLink).digest('hex').slice(0, 12)}.js`;
+  const supervision = readFileSync(join(staticDir, 'supervision.js'), 'utf8');
+  const supervisionJs = `/static/desk/supervision.${createHash('sha256').update(supervision).digest('hex').slice(0, 12)}.js`;
+  const dsfrChartBase = `/static/dsfr-chart/${dsfrChartVersion}`;
   const router = express.Router();
   router.use(dsfrBase, express.static(dsfrDist, { immutable: true, maxAge: yearMs, index: false }));
+  router.use(dsfrChartBase, express.static(dsfrChartDist, { immutable: true, maxAge: yearMs, index: false }));
+  router.get(supervisionJs, (_req, res) => {
+    res
+      .set('Cache-Control', `public, max-age=${yearMs / 1000}, immutable`)
+      .type('text/javascript')
+      .send(supervision);
+  });
   router.get(deskCss, (_req, res) => {
     res
       .set('Cache-Control', `public, max-age=${yearMs / 1000}, immutable`)
@@ -48,5 +67,5 @@ export function createStaticAssets(staticDir: string): StaticAssets {
       .type('text/javascript')
       .send(partnerLink);
   });
-  return { dsfrBase, deskCss, partnerLinkJs, router };
+  return { dsfrBase, deskCss, partnerLinkJs, dsfrChartBase, supervisionJs, router };
 }

@@ -84,12 +84,12 @@ export interface PageModel {
 }
 
 export interface LayoutModel {
-  assets: { dsfrBase: string; deskCss: string };
+  assets: { dsfrBase: string; deskCss: string; dsfrChartBase: string; supervisionJs: string };
   csrfToken: string;
   /** Null on the login page. */
   agent: DeskHeader | null;
   /** Which item of the main navigation is the current page. */
-  nav: 'work' | 'persons' | 'contacts' | 'directory' | 'partner' | null;
+  nav: 'work' | 'persons' | 'contacts' | 'directory' | 'partner' | 'supervision' | null;
   flash: { kind: 'success' | 'info' | 'warning' | 'error'; message: string } | null;
 }
 

@@ -15,6 +15,8 @@ export interface DeskHeader {
   seesCases: boolean;
   receivesPeople: boolean;
   readsAudit: boolean;
+  /** « Pilotage »: supervision's figures (the territory's for a supervisor, the organisation's for the others). */
+  readsSupervision: boolean;
 }
 
 /** The header's agent and organisation names, read from the session's ids; null when the agent is gone. */
@@ -46,5 +48,6 @@ export async function getDeskHeader(db: Executor, agentId: string, organisationI
     seesCases: holdsPermission(roles, 'case.list'),
     receivesPeople: holdsPermission(roles, 'person.search'),
     readsAudit: holdsPermission(roles, 'audit.read'),
+    readsSupervision: holdsPermission(roles, 'supervision.read'),
   };
 }

@@ -24,11 +24,18 @@ export async function exportSupervisionTable(
     const table = built.tables.find((candidate) => candidate.id === target.tableId);
     if (!table) throw new AppError('not_found', 'Ce tableau n’existe pas dans ce rapport.');
     const hidden = `< ${built.minimumCellCount}`;
-    const text = (cell: FigureCell | undefined) =>
-      cell?.hidden ? hidden : cell?.value === null || cell === undefined ? '' : String(cell.value).replace('.', ',');
+    // A hidden count reads « < k »; a delay or a share hidden with its count reads « masqué », as on the page.
+    const text = (cell: FigureCell | undefined, unit: string | undefined) => {
+      if (!cell || (cell.value === null && !cell.hidden)) return '';
+      if (cell.hidden) return unit === 'count' ? hidden : 'masqué';
+      return String(cell.value).replace('.', ',');
+    };
     const records = [
       ['', ...table.columns.map((column) => column.label)],
-      ...[...table.rows, ...(table.total ? [table.total] : [])].map((row) => [row.label, ...row.cells.map(text)]),
+      ...[...table.rows, ...(table.total ? [table.total] : [])].map((row) => [
+        row.label,
+        ...row.cells.map((cell, c) => text(cell, table.columns[c]?.unit)),
+      ]),
     ];
     await recordAudit(
       tx,

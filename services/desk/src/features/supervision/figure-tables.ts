@@ -109,6 +109,8 @@ export function delayTable(input: {
   targetDays: number | null;
   k: number;
   totalLabel?: string;
+  /** False when rows measure different things (the stages): their sum means nothing. */
+  withTotal?: boolean;
 }): FigureTable {
   const countOf = (histogram: DayHistogram) => [...histogram.values()].reduce((sum, n) => sum + n, 0);
   const suppressed = suppressTable({ counts: input.rows.map((row) => [countOf(row.calendar)]) }, input.k);

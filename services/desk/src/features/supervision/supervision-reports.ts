@@ -169,6 +169,7 @@ async function delayTables(context: ReportContext): Promise<FigureTable[]> {
       })),
       targetDays: null,
       k,
+      withTotal: false,
     }),
   ];
   // Each stage broken down: per partner where the partner answers for it, per entry organisation otherwise.

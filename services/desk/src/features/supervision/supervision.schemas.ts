@@ -72,3 +72,8 @@ export const supervisionReport = z.object({
   ownCases: z.array(z.object({ caseId: z.uuid(), kind: z.enum(['reminder', 'escalation', 'stalled']), since: z.iso.datetime() })),
 });
 export type SupervisionReport = z.infer<typeof supervisionReport>;
+
+/** Where one table of a report is exported as CSV (the API route `exportSupervisionTable`). */
+export function exportSupervisionTablePathOf(report: SupervisionReportName, tableId: string): string {
+  return `/api/v1/supervision/${report}/tables/${tableId}.csv`;
+}
