@@ -159,7 +159,9 @@ export function delayTable(input: {
     ],
     rows: input.rows.map((row, r) => ({ key: row.key, label: row.label, cells: cellsOf(row, suppressed.cells[r]?.[0] ?? null) })),
     total:
-      input.rows.length > 1 ? { key: 'total', label: totalRow.label, cells: cellsOf(totalRow, suppressed.grandTotal) } : null,
+      input.rows.length > 1 && input.withTotal !== false
+        ? { key: 'total', label: totalRow.label, cells: cellsOf(totalRow, suppressed.grandTotal) }
+        : null,
     chartColumn: 'median',
   };
 }
