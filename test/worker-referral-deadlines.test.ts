@@ -151,6 +151,8 @@ describe.each(runners)('referral deadlines through the worker on the $name runne
       expect(mail?.text).toContain(`${publicUrl}/cases/${opened.id}`);
       for (const word of ['Martin', 'Camille', 'prime d’activité', 'Madame']) expect(mail?.decoded).not.toContain(word);
     }
+    // The escalation links to the territory's list of referrals past their deadlines (« Pilotage »).
+    expect(escalation?.text).toContain(`${publicUrl}/pilotage/depassements`);
     // Nobody else in the sending organisation is mailed: the escalation goes to supervisors only.
     expect(mailsTo(`accueil-${fixture.territoryId}@example.test`)).toHaveLength(0);
     // Reminding and escalating leave the referral waiting for its answer.

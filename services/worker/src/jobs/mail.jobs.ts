@@ -86,7 +86,11 @@ export function createMailJobHandlers(
         causeId: job.id,
         template: 'referral-escalation',
         caseId: effect.caseId,
-        data: { caseUrl: caseUrl(effect.caseId), escalatedAt: await occurredAt(deps.db, effect, deps.now()) },
+        data: {
+          caseUrl: caseUrl(effect.caseId),
+          breachesUrl: `${deps.publicUrl}/pilotage/depassements`,
+          escalatedAt: await occurredAt(deps.db, effect, deps.now()),
+        },
         recipients: await referralSenderSupervisors(deps.db, effect.referralId),
       });
     },

@@ -14,7 +14,11 @@ describe('mail templates', () => {
       'case-assigned': renderer.render('case-assigned', { caseUrl, assignedAt: at }),
       'deadline-passed': renderer.render('deadline-passed', { caseUrl, stage: 'assessment', passedAt: at }),
       'referral-reminder': renderer.render('referral-reminder', { caseUrl, remindedAt: at }),
-      'referral-escalation': renderer.render('referral-escalation', { caseUrl, escalatedAt: at }),
+      'referral-escalation': renderer.render('referral-escalation', {
+        caseUrl,
+        breachesUrl: 'https://parcours.example.test/pilotage/depassements',
+        escalatedAt: at,
+      }),
       'referral-answered': renderer.render('referral-answered', { caseUrl, status: 'accepted', answeredAt: at }),
       'consent-withdrawn': renderer.render('consent-withdrawn', { inboxUrl, withdrawnAt: at }),
     };
@@ -31,6 +35,9 @@ describe('mail templates', () => {
     expect(samples['case-assigned'].subject).toBe('Parcours : un dossier vous a été confié');
     expect(samples['deadline-passed'].subject).toBe('Parcours : une échéance est dépassée sur un dossier que vous suivez');
     expect(samples['referral-answered'].text).toContain('orientation acceptée');
+    // The escalation leads the supervisor to the list of every referral past its deadline, too.
+    expect(samples['referral-escalation'].html).toContain('href="https://parcours.example.test/pilotage/depassements"');
+    expect(samples['referral-escalation'].text).toContain('https://parcours.example.test/pilotage/depassements');
   });
 
   it('when a consent-withdrawn mail goes to an organisation without accounts, then it says the same without any link', () => {

@@ -11,7 +11,8 @@ export const mailTemplateSchemas = {
   'case-assigned': z.object({ caseUrl: z.url(), assignedAt: z.date() }),
   'deadline-passed': z.object({ caseUrl: z.url(), stage: z.string().min(1), passedAt: z.date() }),
   'referral-reminder': z.object({ caseUrl: z.url(), remindedAt: z.date() }),
-  'referral-escalation': z.object({ caseUrl: z.url(), escalatedAt: z.date() }),
+  /** To the sender's supervisors: the case, and the list of every referral past its deadline (« Pilotage »). */
+  'referral-escalation': z.object({ caseUrl: z.url(), breachesUrl: z.url(), escalatedAt: z.date() }),
   'referral-answered': z.object({ caseUrl: z.url(), status: z.string().min(1), answeredAt: z.date() }),
   /**
    * To a consent's recipients: no case link (they no longer reach it), their inbox instead; `inboxUrl` null
