@@ -35,7 +35,7 @@ CREATE TABLE "supervision_counts" (
 	"code" text NOT NULL,
 	"detail" text NOT NULL,
 	"count" integer NOT NULL,
-	CONSTRAINT "supervision_counts_pk" PRIMARY KEY("territory_id","measure","month","entry_organisation_id","partner_organisation_id","bundle","channel","commune","code","detail")
+	CONSTRAINT "supervision_counts_pk" PRIMARY KEY("territory_id","bundle","channel","measure","month","entry_organisation_id","partner_organisation_id","commune","code","detail")
 );
 --> statement-breakpoint
 CREATE TABLE "supervision_delays" (
@@ -49,13 +49,14 @@ CREATE TABLE "supervision_delays" (
 	"day_kind" text NOT NULL,
 	"days" integer NOT NULL,
 	"count" integer NOT NULL,
-	CONSTRAINT "supervision_delays_pk" PRIMARY KEY("territory_id","stage","day_kind","month","entry_organisation_id","partner_organisation_id","bundle","channel","days")
+	CONSTRAINT "supervision_delays_pk" PRIMARY KEY("territory_id","bundle","channel","stage","day_kind","month","entry_organisation_id","partner_organisation_id","days")
 );
 --> statement-breakpoint
 CREATE TABLE "supervision_projection" (
 	"name" text PRIMARY KEY NOT NULL,
 	"processed_below" text DEFAULT '0' NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"caught_up_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "supervision_referral_facts" (

@@ -74,7 +74,10 @@ export async function projectSupervisionBatch(db: Database, options: { batchSize
     if (!position) throw new Error('supervision_projection has no position row (migration 0010)');
     const from = BigInt(position.from);
     let below = BigInt(position.to);
-    if (below <= from) return { folded: 0, more: false };
+    if (below <= from) {
+      await tx.execute(sql`update supervision_projection set caught_up_at = now() where name = ${projectionName}`);
+      return { folded: 0, more: false };
+    }
 
     let events = rowsOf<EventRow>(
       await tx.execute(sql`
@@ -231,7 +234,9 @@ export async function projectSupervisionBatch(db: Database, options: { batchSize
     await saveFacts(tx, state);
     await addIncrements(tx, increments);
     await tx.execute(sql`
-      update supervision_projection set processed_below = ${below.toString()}, updated_at = now()
+      update supervision_projection set processed_below = ${below.toString()}, updated_at = now(),
+        -- Nothing more to fold: every transaction that ended before this one's snapshot is in the figures.
+        caught_up_at = case when ${more} then caught_up_at else now() end
       where name = ${projectionName}`);
     return { folded: changes.length, more };
   });

@@ -1,5 +1,5 @@
 import { rowsOf, type Transaction } from '@parcours/db';
-import type { CountMeasure, DayKind, DelayStage } from '@parcours/supervision';
+import { allValues, type CountMeasure, type DayKind, type DelayStage } from '@parcours/supervision';
 import { and, type SQL, sql } from 'drizzle-orm';
 
 /**
@@ -36,7 +36,11 @@ const breakdownColumn: Record<Breakdown, SQL> = {
   bundle: sql`bundle`,
 };
 
-function conditionsOf(scope: SupervisionScope, filter: SupervisionFilter): SQL {
+/**
+ * The cells a query sums. Bundle and channel always name a value: the filter's, or `*` (the cells summed over
+ * all of them, see `allValues`) — except the dimension the table is broken down by, whose real values are read.
+ */
+function conditionsOf(scope: SupervisionScope, filter: SupervisionFilter, breakdown: Breakdown): SQL {
   const conditions: SQL[] = [
     sql`territory_id = ${scope.territoryId}`,
     sql`month between ${filter.fromMonth}::date and ${filter.toMonth}::date`,
@@ -46,8 +50,14 @@ function conditionsOf(scope: SupervisionScope, filter: SupervisionFilter): SQL {
   }
   if (filter.entryOrganisationId) conditions.push(sql`entry_organisation_id = ${filter.entryOrganisationId}`);
   if (filter.partnerOrganisationId) conditions.push(sql`partner_organisation_id = ${filter.partnerOrganisationId}`);
-  if (filter.bundle) conditions.push(sql`bundle = ${filter.bundle}`);
-  if (filter.channel) conditions.push(sql`channel = ${filter.channel}`);
+  for (const [dimension, value, column] of [
+    ['bundle', filter.bundle, sql`bundle`],
+    ['channel', filter.channel, sql`channel`],
+  ] as const) {
+    if (value) conditions.push(sql`${column} = ${value}`);
+    else if (breakdown === dimension) conditions.push(sql`${column} <> ${allValues}`);
+    else conditions.push(sql`${column} = ${allValues}`);
+  }
   return and(...conditions) as SQL;
 }
 
@@ -73,7 +83,7 @@ export async function readDelayHistograms(
     await tx.execute(sql`
       select stage, day_kind, ${column} as "group", days, sum(count) as count
       from supervision_delays
-      where ${conditionsOf(scope, filter)}${stageCondition}
+      where ${conditionsOf(scope, filter, breakdown)}${stageCondition}
       group by stage, day_kind, "group", days`),
   );
   return rows.map((row) => ({
@@ -108,7 +118,7 @@ export async function readCounts(
     await tx.execute(sql`
       select measure, ${code} as code, ${detail} as detail, ${breakdownColumn[breakdown]} as "group", sum(count) as count
       from supervision_counts
-      where ${conditionsOf(scope, filter)}
+      where ${conditionsOf(scope, filter, breakdown)}
         and measure in (select jsonb_array_elements_text(${JSON.stringify(measures)}::jsonb))
       group by measure, 2, 3, 4`),
   );
@@ -189,14 +199,16 @@ export async function readBreachedCasesOf(
   return rows.map((row) => ({ caseId: row.case_id, kind: row.kind, since: new Date(row.since) }));
 }
 
-/** How far behind the log the read model is: the oldest event not yet folded, if any. */
-export async function readProjectionLag(tx: Transaction): Promise<{ processedAt: Date; oldestPendingAt: Date | null }> {
-  const [row] = rowsOf<{ processed_at: string; oldest: string | null }>(
+/**
+ * Up to when the read model holds the log: the last time a batch of the projection found nothing more to fold
+ * (every event committed before that instant is in the figures). Read from the projection's own row: the
+ * log itself is under row-level security and large.
+ */
+export async function readProjectionLag(tx: Transaction): Promise<{ caughtUpAt: Date | null }> {
+  const [row] = rowsOf<{ caught_up_at: string | null }>(
     await tx.execute(sql`
-      select to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as processed_at,
-             (select to_char(min(e.at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from case_events e
-              where e.transaction_id >= p.processed_below::xid8) as oldest
-      from supervision_projection p where p.name = 'supervision'`),
+      select to_char(caught_up_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as caught_up_at
+      from supervision_projection where name = 'supervision'`),
   );
-  return { processedAt: new Date(row?.processed_at ?? 0), oldestPendingAt: row?.oldest ? new Date(row.oldest) : null };
+  return { caughtUpAt: row?.caught_up_at ? new Date(row.caught_up_at) : null };
 }

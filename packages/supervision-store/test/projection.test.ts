@@ -269,7 +269,7 @@ describe.each(availableBackends())('supervision projection on %s', (backend) => 
           const stored = rowsOf<{ key: string; count: string | number }>(
             await database.db.execute(sql`
                 select stage || '|' || day_kind || '|' || days as key, sum(count) as count from supervision_delays
-                where territory_id = ${fixture.territoryId}
+                where territory_id = ${fixture.territoryId} and bundle = '*' and channel = '*'
                   and stage in ('case_to_assessment', 'case_to_orientation', 'referral_to_answer')
                 group by 1 having sum(count) <> 0`),
           );
@@ -286,7 +286,7 @@ describe.each(availableBackends())('supervision projection on %s', (backend) => 
           const endedCounted = rowsOf<{ n: string | number | null }>(
             await database.db.execute(sql`
                 select sum(count) as n from supervision_counts
-                where territory_id = ${fixture.territoryId} and measure = 'referral_ended'`),
+                where territory_id = ${fixture.territoryId} and measure = 'referral_ended' and bundle = '*' and channel = '*'`),
           );
           expect(Number(endedCounted[0]?.n ?? 0)).toBe(Number(endedInLog[0]?.n ?? 0));
 

@@ -12,6 +12,7 @@ export {
 } from './indicators.ts';
 export {
   type AssessmentRow,
+  allValues,
   type CaseAttributes,
   type CaseFacts,
   type ContactFacts,

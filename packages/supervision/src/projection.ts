@@ -176,25 +176,44 @@ export function cellKeyOf(cell: DelayCell | CountCell): string {
   return Object.values(cell).join('\u001f');
 }
 
+/**
+ * The value of the bundle and channel dimensions in the cells that sum over all of them. Every fact is
+ * counted four times — (bundle, channel), (bundle, all), (all, channel), (all, all) — so that a report
+ * without one of these filters reads pre-summed cells instead of adding up every bundle and channel.
+ */
+export const allValues = '*';
+
+function rolledUp<C extends { bundle: string; channel: string }>(cell: C): C[] {
+  return [
+    cell,
+    { ...cell, channel: allValues },
+    { ...cell, bundle: allValues },
+    { ...cell, bundle: allValues, channel: allValues },
+  ];
+}
+
 function addDelay(increments: Increments, base: Omit<DelayCell, 'dayKind' | 'days'>, from: Date, to: Date): void {
   const measures: [DayKind, number][] = [
     ['working', Math.max(0, workingDaysBetween(from, to))],
     ['calendar', Math.max(0, calendarDaysBetween(from, to))],
   ];
   for (const [dayKind, days] of measures) {
-    const cell: DelayCell = { ...base, dayKind, days };
-    const key = cellKeyOf(cell);
-    const entry = increments.delays.get(key);
-    if (entry) entry.count += 1;
-    else increments.delays.set(key, { cell, count: 1 });
+    for (const cell of rolledUp<DelayCell>({ ...base, dayKind, days })) {
+      const key = cellKeyOf(cell);
+      const entry = increments.delays.get(key);
+      if (entry) entry.count += 1;
+      else increments.delays.set(key, { cell, count: 1 });
+    }
   }
 }
 
-function addCount(increments: Increments, cell: CountCell, count: number): void {
-  const key = cellKeyOf(cell);
-  const entry = increments.counts.get(key);
-  if (entry) entry.count += count;
-  else increments.counts.set(key, { cell, count });
+function addCount(increments: Increments, base: CountCell, count: number): void {
+  for (const cell of rolledUp(base)) {
+    const key = cellKeyOf(cell);
+    const entry = increments.counts.get(key);
+    if (entry) entry.count += count;
+    else increments.counts.set(key, { cell, count });
+  }
 }
 
 const stringOf = (value: unknown): string => (typeof value === 'string' ? value : '');

@@ -6,7 +6,8 @@ import { instant } from './columns.ts';
  * Supervision's read model (issue 17), maintained from the journey's log by the worker's projection
  * (`@parcours/supervision-store`) and rebuildable from it by one command. No person data: ids of cases and
  * referrals in the facts (the fold's memory), codes and counts in the aggregates. Dimensions are text and
- * '' means "none", so every cell has one key.
+ * '' means "none", so every cell has one key; bundle and channel also hold `*`, the cells summed over all
+ * their values (`@parcours/supervision`'s `allValues`).
  */
 
 /** What the fold remembers of each case: the first time each measured fact happened. */
@@ -96,15 +97,16 @@ export const supervisionDelays = pgTable(
   (t) => [
     primaryKey({
       name: 'supervision_delays_pk',
+      // Bundle and channel first: a report reads either their `*` cells (summed over all) or one value's.
       columns: [
         t.territoryId,
+        t.bundle,
+        t.channel,
         t.stage,
         t.dayKind,
         t.month,
         t.entryOrganisationId,
         t.partnerOrganisationId,
-        t.bundle,
-        t.channel,
         t.days,
       ],
     }),
@@ -132,12 +134,12 @@ export const supervisionCounts = pgTable(
       name: 'supervision_counts_pk',
       columns: [
         t.territoryId,
+        t.bundle,
+        t.channel,
         t.measure,
         t.month,
         t.entryOrganisationId,
         t.partnerOrganisationId,
-        t.bundle,
-        t.channel,
         t.commune,
         t.code,
         t.detail,
@@ -154,4 +156,6 @@ export const supervisionProjection = pgTable('supervision_projection', {
   name: text('name').primaryKey(),
   processedBelow: text('processed_below').notNull().default(sql`'0'`),
   updatedAt: instant('updated_at').notNull().defaultNow(),
+  /** The last time a batch found nothing more to fold: the figures hold every event committed before it. */
+  caughtUpAt: instant('caught_up_at'),
 });

@@ -52,7 +52,7 @@ describe('« Pilotage » in the browser', () => {
     await logIn(page, supervisorEmail, 'parcours-demo');
     await page.goto(`/pilotage/delais${period}`);
     // The chart's own signal: DSFR Chart's element is defined and has drawn its canvas.
-    await page.waitForFunction(() => customElements.get('bar-chart') !== undefined);
+    await page.waitForFunction("customElements.get('bar-chart') !== undefined");
     await expect.poll(() => page.locator('section[data-table-id="stages"] bar-chart canvas').count()).toBeGreaterThan(0);
     const stages = page.locator('section[data-table-id="stages"] .fr-table table');
     await expect.poll(() => stages.locator('tbody tr').count()).toBe(8);
@@ -69,7 +69,7 @@ describe('« Pilotage » in the browser', () => {
     await logIn(page, supervisorEmail, 'parcours-demo');
     for (const path of ['/pilotage/delais', '/pilotage/depassements', '/pilotage/non-recours', '/pilotage/activite']) {
       await page.goto(`${path}${period}`);
-      await page.waitForFunction(() => customElements.get('bar-chart') !== undefined);
+      await page.waitForFunction("customElements.get('bar-chart') !== undefined");
       await expectNoAxeViolations(page, path);
     }
     await screenshot(page, 'pilotage-activite');
@@ -87,7 +87,7 @@ describe('« Pilotage » in the browser', () => {
     await page.locator('section[data-table-id="rights-funnel"] a[data-csv-export]').click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^parcours-non-take-up-rights-funnel-2025-03-2026-02\.csv$/);
-    await page.waitForFunction(() => document.body.dataset.csvExports === '1');
+    await page.waitForFunction("document.body.dataset.csvExports === '1'");
     expect(await page.locator('#export-rights-funnel').textContent()).toContain('Export prêt');
 
     // A bad filter: the error summary, and the field it names.

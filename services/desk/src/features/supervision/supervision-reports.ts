@@ -536,7 +536,7 @@ export async function buildReport(
     from: context.filter.fromMonth.slice(0, 7),
     to: context.filter.toMonth.slice(0, 7),
     minimumCellCount: context.settings.minimumCellCount,
-    foldedAt: (lag.oldestPendingAt ?? lag.processedAt).toISOString(),
+    foldedAt: (lag.caughtUpAt ?? new Date(0)).toISOString(),
     tables,
     ownCases,
   };
