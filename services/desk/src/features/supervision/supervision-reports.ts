@@ -3,6 +3,7 @@ import { monthOf } from '@parcours/calendar';
 import { type Transaction, territories } from '@parcours/db';
 import { journeyLabels, referralLabels } from '@parcours/journey-diagram';
 import {
+  addHistogram,
   type CountMeasure,
   type DelayStage,
   delayStageDefinitions,
@@ -153,7 +154,22 @@ async function delayTables(context: ReportContext): Promise<FigureTable[]> {
     }
     return byStageGroup;
   };
-  const overall = await histograms('none');
+  // Every stage is broken down by one dimension (the partner where the partner answers for it, the entry
+  // organisation otherwise): two queries, and the overview is their sum (a third query would read it all again).
+  const perPartner = delayStages.filter((stage) => delayStageDefinitions[stage].perPartner);
+  const perEntry = delayStages.filter((stage) => !delayStageDefinitions[stage].perPartner);
+  const byPartner = await histograms('partner', perPartner);
+  const byEntry = await histograms('entryOrganisation', perEntry);
+  const overall = new Map<string, { calendar: Map<number, number>; working: Map<number, number> }>();
+  for (const grouped of [byPartner, byEntry]) {
+    for (const [key, histogram] of grouped) {
+      const stageKey = `${key.split('|')[0]}|`;
+      const sum = overall.get(stageKey) ?? { calendar: new Map(), working: new Map() };
+      addHistogram(sum.calendar, histogram.calendar);
+      addHistogram(sum.working, histogram.working);
+      overall.set(stageKey, sum);
+    }
+  }
   const tables: FigureTable[] = [
     delayTable({
       id: 'stages',
@@ -172,11 +188,6 @@ async function delayTables(context: ReportContext): Promise<FigureTable[]> {
       withTotal: false,
     }),
   ];
-  // Each stage broken down: per partner where the partner answers for it, per entry organisation otherwise.
-  const perPartner = delayStages.filter((stage) => delayStageDefinitions[stage].perPartner);
-  const perEntry = delayStages.filter((stage) => !delayStageDefinitions[stage].perPartner);
-  const byPartner = await histograms('partner', perPartner);
-  const byEntry = await histograms('entryOrganisation', perEntry);
   for (const [stages, breakdown, grouped] of [
     [perEntry, 'entryOrganisation', byEntry],
     [perPartner, 'partner', byPartner],
