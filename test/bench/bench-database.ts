@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type DatabaseHandle, openDatabase } from '@parcours/db';
+import { type Actor, type Database, type DatabaseHandle, openDatabase } from '@parcours/db';
+import { openCase, sendCaseEvent } from '@parcours/engine';
 import postgres from 'postgres';
 
 const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -38,3 +39,42 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/**
+ * The engine's own ceiling: transitions per second for `seconds`, one client per person, each moving a case
+ * of its own (reception → assessment, then suspend and resume: each event cancels and arms a deadline).
+ */
+export async function engineCeiling(
+  db: Database,
+  where: { territoryId: string; entryOrganisationId: string; actor: Actor; personIds: readonly string[] },
+  seconds: number,
+): Promise<number> {
+  let transitions = 0;
+  const start = Date.now();
+  const until = start + seconds * 1000;
+  await Promise.all(
+    where.personIds.map(async (personId) => {
+      let view = await openCase(
+        db,
+        {
+          territoryId: where.territoryId,
+          entryOrganisationId: where.entryOrganisationId,
+          channel: 'physical',
+          expressedRequest: 'Plafond',
+          members: [{ personId, role: 'primary' }],
+        },
+        { actor: where.actor },
+      );
+      const events = [{ type: 'SUSPEND', reason: 'person_request' }, { type: 'RESUME' }];
+      let next: Record<string, unknown> = { type: 'START_ASSESSMENT' };
+      let step = 0;
+      while (Date.now() < until) {
+        view = await sendCaseEvent(db, { caseId: view.id, event: next, expectedRevision: view.revision }, { actor: where.actor });
+        transitions += 1;
+        next = events[step % 2] as Record<string, unknown>;
+        step += 1;
+      }
+    }),
+  );
+  return transitions / ((Date.now() - start) / 1000);
+}

@@ -10,6 +10,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { rightCodes } from '@parcours/assessment';
 import { openDatabase } from '@parcours/db';
+import { seededRandomOf } from '@parcours/demo-territory';
 import { applyTransition, type EventObject, startMachine, type TransitionOutcome } from '@parcours/journey';
 import { rebuildSupervision } from '@parcours/supervision-store';
 import { bundleCodes, declineReasons, type ReceptionChannel } from '@parcours/vocabulary';
@@ -35,26 +36,12 @@ export interface RegionReport {
   rebuiltSeconds: number | null;
 }
 
-/** A small seeded generator (mulberry32): the same region every run. */
-let state = 7;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
-const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-function weighted<T>(choices: readonly (readonly [T, number])[]): T {
-  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
-  let roll = random() * total;
-  for (const [value, weight] of choices) {
-    roll -= weight;
-    if (roll < 0) return value;
-  }
-  return choices[choices.length - 1]?.[0] as T;
-}
+/** The same region every run (the demo's seeded generator), re-seeded by each `generateRegion`. */
+let rng = seededRandomOf(7);
+const random = () => rng.next();
+const int = (min: number, max: number) => rng.int(min, max);
+const pick = <T>(list: readonly T[]): T => rng.pick(list);
+const weighted = <T>(choices: readonly (readonly [T, number])[]): T => rng.weighted(choices);
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
@@ -223,7 +210,7 @@ const channels: (readonly [ReceptionChannel, number])[] = [
 const monthWeight = [1.2, 1.1, 1.1, 1, 1, 0.9, 0.7, 0.5, 1.2, 1.3, 1.2, 1];
 const communes = Array.from(
   { length: 120 },
-  (_, index) => `${pick(['04', '05', '06', '13', '83', '84'])}${String(int(1, 200)).padStart(3, '0')}`,
+  () => `${pick(['04', '05', '06', '13', '83', '84'])}${String(int(1, 200)).padStart(3, '0')}`,
 );
 /** Copy text format: tab-separated, \N for null, backslash escapes. */
 const field = (value: unknown): string => {
@@ -252,7 +239,7 @@ export async function generateRegion(url: string, options: RegionOptions): Promi
   const years = options.years ?? 3;
   const chunkSize = options.chunk ?? 5_000;
   const log = options.log ?? ((text: string) => process.stdout.write(`${text}\n`));
-  state = (options.seed ?? 7) >>> 0;
+  rng = seededRandomOf(options.seed ?? 7);
   const started = Date.now();
   const handle = await openDatabase({ url, maxConnections: 2 });
   await handle.migrate();

@@ -13,12 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { agents, memberships, organisations, persons, rowsOf } from '@parcours/db';
 import { createApp } from '@parcours/desk';
-import { openCase, sendCaseEvent } from '@parcours/engine';
 import { createLogger } from '@parcours/observability';
 import { projectSupervisionBatch } from '@parcours/supervision-store';
 import argon2 from 'argon2';
 import { eq, sql } from 'drizzle-orm';
-import { createBenchDatabase, percentile, round } from './bench-database.ts';
+import { createBenchDatabase, engineCeiling, percentile, round } from './bench-database.ts';
 import { generateRegion, regionTerritoryId } from './generate-region.ts';
 
 const caseCount = Number(process.env.SUPERVISION_BENCH_CASES ?? 1_000_000);
@@ -50,13 +49,11 @@ try {
     .insert(agents)
     .values({ email: 'superviseur@region.example.test', displayName: 'Superviseur', passwordHash: await argon2.hash(password) })
     .returning({ id: agents.id });
-  await database.db
-    .insert(memberships)
-    .values({
-      agentId: supervisor?.id as string,
-      organisationId: entry?.id as string,
-      roles: ['supervisor', 'reception', 'referent'],
-    });
+  await database.db.insert(memberships).values({
+    agentId: supervisor?.id as string,
+    organisationId: entry?.id as string,
+    roles: ['supervisor', 'reception', 'referent'],
+  });
   const app = createApp({
     db: database.db,
     logger: createLogger({ name: 'bench', level: 'warn' }),
@@ -108,36 +105,12 @@ try {
       .returning({ id: persons.id })
   ).map((row) => row.id);
   const actor = { kind: 'agent' as const, id: supervisor?.id as string, organisationId: entry?.id as string };
-  const ceilingFor = async (seconds: number) => {
-    let transitions = 0;
-    const start = Date.now();
-    const until = start + seconds * 1000;
-    await Promise.all(
-      personIds.map(async (personId) => {
-        let view = await openCase(
-          database.db,
-          {
-            territoryId: regionTerritoryId,
-            entryOrganisationId: entry?.id as string,
-            channel: 'physical',
-            expressedRequest: 'Plafond',
-            members: [{ personId, role: 'primary' }],
-          },
-          { actor },
-        );
-        const events = [{ type: 'SUSPEND', reason: 'person_request' }, { type: 'RESUME' }];
-        let next: Record<string, unknown> = { type: 'START_ASSESSMENT' };
-        let step = 0;
-        while (Date.now() < until) {
-          view = await sendCaseEvent(database.db, { caseId: view.id, event: next, expectedRevision: view.revision }, { actor });
-          transitions += 1;
-          next = events[step % 2] as Record<string, unknown>;
-          step += 1;
-        }
-      }),
+  const ceilingFor = (seconds: number) =>
+    engineCeiling(
+      database.db,
+      { territoryId: regionTerritoryId, entryOrganisationId: entry?.id as string, actor, personIds },
+      seconds,
     );
-    return transitions / ((Date.now() - start) / 1000);
-  };
   /** The worker's loop: a batch, again at once while it was full, else every 5 s. */
   const folds: { at: number; processedBelow: bigint }[] = [];
   const runProjection = (stop: { stopped: boolean }) =>

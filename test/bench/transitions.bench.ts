@@ -14,10 +14,9 @@ import { promisify } from 'node:util';
 import { personIdentities, persons, rowsOf } from '@parcours/db';
 import { demoTerritoryId, seedDemoTerritory } from '@parcours/demo-territory';
 import { createApp } from '@parcours/desk';
-import { openCase, sendCaseEvent } from '@parcours/engine';
 import { createLogger } from '@parcours/observability';
 import { sql } from 'drizzle-orm';
-import { createBenchDatabase, percentile, round } from './bench-database.ts';
+import { createBenchDatabase, engineCeiling, percentile, round } from './bench-database.ts';
 
 const clients = Number(process.env.BENCH_CLIENTS ?? 32);
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -76,37 +75,8 @@ try {
     where: (agents, { eq }) => eq(agents.email, 'accueil.laragne@demo.parcours.test'),
   });
   const actor = { kind: 'agent' as const, id: agent?.id as string, organisationId: entryOrganisationId };
-  /** Transitions per second of the engine alone for `seconds`, each client on a case of its own. */
-  const ceilingFor = async (seconds: number) => {
-    let transitions = 0;
-    const start = Date.now();
-    const until = start + seconds * 1000;
-    await Promise.all(
-      personIds.map(async (personId) => {
-        let view = await openCase(
-          database.db,
-          {
-            territoryId: demoTerritoryId,
-            entryOrganisationId,
-            channel: 'physical',
-            expressedRequest: 'Plafond',
-            members: [{ personId, role: 'primary' }],
-          },
-          { actor },
-        );
-        const events = [{ type: 'SUSPEND', reason: 'person_request' }, { type: 'RESUME' }];
-        let next: Record<string, unknown> = { type: 'START_ASSESSMENT' };
-        let step = 0;
-        while (Date.now() < until) {
-          view = await sendCaseEvent(database.db, { caseId: view.id, event: next, expectedRevision: view.revision }, { actor });
-          transitions += 1;
-          next = events[step % 2] as Record<string, unknown>;
-          step += 1;
-        }
-      }),
-    );
-    return transitions / ((Date.now() - start) / 1000);
-  };
+  const ceilingFor = (seconds: number) =>
+    engineCeiling(database.db, { territoryId: demoTerritoryId, entryOrganisationId, actor, personIds }, seconds);
   const ceilingPerSecond = await ceilingFor(durationSeconds);
 
   // --- What row-level security costs the engine (issue 8): the same ceiling with the policies switched

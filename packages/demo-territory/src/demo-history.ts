@@ -27,6 +27,7 @@ import {
 import { bundleCodes, declineReasons, type ReceptionChannel } from '@parcours/vocabulary';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { demoTerritoryId } from './demo-territory.ts';
+import { seededRandomOf } from './seeded-random.ts';
 
 /**
  * About a year of fictional history for the demo territory, written through the engine as agents would
@@ -34,32 +35,6 @@ import { demoTerritoryId } from './demo-territory.ts';
  * supervision's pages have something to say. Deterministic (a seeded generator): every fresh demo is the
  * same. Persons are fictional.
  */
-
-/** mulberry32: a small seeded generator, enough for a demo. */
-function randomOf(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T,
-    weighted: <T>(choices: readonly (readonly [T, number])[]): T => {
-      const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
-      let roll = next() * total;
-      for (const [value, weight] of choices) {
-        roll -= weight;
-        if (roll < 0) return value;
-      }
-      return choices[choices.length - 1]?.[0] as T;
-    },
-  };
-}
 
 const dayMs = 86_400_000;
 const familyNames = [
@@ -171,7 +146,7 @@ export async function seedDemoHistory(
   const now = options.now ?? new Date();
   const caseCount = options.cases ?? 300;
   if (caseCount <= 0) return { cases: 0 };
-  const random = randomOf(17);
+  const random = seededRandomOf(17);
   const agentRows = await db
     .select({ id: agents.id, organisationId: memberships.organisationId })
     .from(agents)

@@ -9,3 +9,4 @@ export {
   seedDemoTerritory,
 } from './demo-territory.ts';
 export { demoDirectory } from './hautes-alpes.directory.ts';
+export { type SeededRandom, seededRandomOf } from './seeded-random.ts';
