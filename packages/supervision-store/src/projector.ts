@@ -200,6 +200,13 @@ export async function projectSupervisionBatch(db: Database, options: { batchSize
       [...referralIds].filter((id) => !state.referrals.has(id)),
     );
 
+    // The rights each case holds in the facts, so that an assessment finds its case's without scanning them all.
+    const rightsByCase = new Map<string, Set<string>>();
+    for (const right of state.rights.values()) {
+      const rights = rightsByCase.get(right.caseId) ?? new Set<string>();
+      rights.add(right.right);
+      rightsByCase.set(right.caseId, rights);
+    }
     for (const change of changes) {
       if (change.kind === 'event') {
         const row = change.row;
@@ -224,10 +231,11 @@ export async function projectSupervisionBatch(db: Database, options: { batchSize
       } else if (change.kind === 'contact') {
         projectContact(state, change.row, increments);
       } else {
-        const caseRights = [...state.rights.values()]
-          .filter((right) => right.caseId === change.row.caseId)
-          .map((right) => right.right);
-        projectAssessment(state, change.row, caseRights, increments);
+        const caseId = change.row.caseId;
+        const before = rightsByCase.get(caseId) ?? new Set<string>();
+        projectAssessment(state, change.row, [...before], increments);
+        const candidates = new Set([...before, ...change.row.potentialRights.map((right) => right.right)]);
+        rightsByCase.set(caseId, new Set([...candidates].filter((right) => state.rights.has(`${caseId}:${right}`))));
       }
     }
 

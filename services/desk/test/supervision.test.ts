@@ -82,6 +82,23 @@ describe('supervision reports', () => {
     expect(shown).toBe(recount?.n);
   });
 
+  it('when the non-take-up is read, then the rights detected equal the rights of the completed assessments of the cases opened in the period', async () => {
+    const report = await reportOf(supervisor, 'non-take-up');
+    const funnel = report.tables.find((table) => table.id === 'rights-funnel');
+    const totalColumn = funnel?.columns.findIndex((column) => column.key === 'total') ?? -1;
+    const shown = funnel?.total?.cells[totalColumn]?.value;
+    const [recount] = rowsOf<{ n: number }>(
+      await database.db.execute(sql`
+        select count(*)::int as n from assessments a join cases c on c.id = a.case_id,
+               jsonb_array_elements(a.potential_rights) as r
+        where c.territory_id = 'hautes-alpes' and a.status = 'completed'
+          and (c.created_at at time zone 'Europe/Paris') >= '2025-03-01'
+          and (c.created_at at time zone 'Europe/Paris') < '2026-03-01'`),
+    );
+    expect(recount?.n).toBeGreaterThan(k);
+    expect(shown).toBe(recount?.n);
+  });
+
   it('when a partner reads the delays, then only its own part shows: the answer delays are its own organisation’s', async () => {
     const report = await reportOf(partner, 'delays');
     expect(report.organisationId).toBe(organisationIds.caf);
