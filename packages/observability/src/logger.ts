@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { safeErrorOf } from './safe-error.ts';
 
 export type { Logger };
 
@@ -43,6 +44,8 @@ export function createLogger(options: CreateLoggerOptions, destination?: pino.De
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
     base: { service: options.name },
+    // Every `err` a line carries, whoever logs it: never a statement nor its parameters.
+    serializers: { err: safeErrorOf, error: safeErrorOf },
   };
   return destination ? pino(config, destination) : pino(config);
 }

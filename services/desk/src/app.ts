@@ -24,12 +24,10 @@ import { identityMatchSecretOf } from './features/persons/person-match.ts';
 import { AppError } from './http/app-error.ts';
 import { DatabaseSessionStore, sessionCookieName } from './http/database-session.store.ts';
 import { createPassport } from './http/log-in.ts';
-import { multipartForm } from './http/multipart-form.ts';
 import { notFoundHandler, problemHandler } from './http/problem.ts';
 import { exposeRequestId, requestLogging } from './http/request-logging.ts';
 import { type AnyRoute, mountRoutes } from './http/route.ts';
 import { rejectForeignOrigins, requireJsonBody } from './http/same-origin.ts';
-import { directoryImportPagePath } from './pages/directory.pages.ts';
 import { contentSecurityPolicy, createDeskAssets, createPages } from './pages/pages.router.ts';
 
 export interface AppDependencies {
@@ -46,19 +44,13 @@ export interface AppDependencies {
   trustProxy?: boolean | number | string;
   /** Failed logins allowed per client IP and e-mail per window. */
   loginAttempts?: { limit: number; windowMs: number };
-  /** Request body limit. */
-  bodyLimit?: string;
   /** Signs partner links (HMAC). At least 32 characters; derived from `sessionSecret` when absent. */
   partnerLinkSecret?: string;
   /** Keys the identity digests persons are matched by across structures. At least 32 characters; derived from `sessionSecret` when absent. */
   identityMatchSecret?: string;
-  /** Body limit of a directory import (a whole territory's directory in one JSON document). */
-  directoryImportLimit?: string;
 }
 
 const workingDayMs = 10 * 60 * 60 * 1000;
-const directoryImportPath = '/api/v1/directory/import';
-const directoryImportPageLimit = 25 * 1024 * 1024;
 
 /**
  * The desk: an Express app that never listens, so tests drive it with supertest and the embedded
@@ -67,7 +59,6 @@ const directoryImportPageLimit = 25 * 1024 * 1024;
  */
 export function createApp(deps: AppDependencies): Express {
   const clock = deps.clock ?? systemClock;
-  const bodyLimit = deps.bodyLimit ?? '100kb';
   const app = express();
   app.disable('x-powered-by');
   // ETags are the case revision, set by the routes themselves; Express's body hashes would mislead.
@@ -75,18 +66,13 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
   app.use(requestLogging(deps.logger), exposeRequestId, securityHeaders);
-  app.use(rejectForeignOrigins(deps.allowedOrigins ?? []));
-  // DSFR and the desk's stylesheet: before the body parsers and the session, which they never need.
+  // DSFR and the desk's stylesheet: before the session, which they never need.
   const assets = createDeskAssets();
   app.use(assets.router);
-  app.use('/api', requireJsonBody);
-  // Parsed first with its own limit; the general parser then leaves the already-parsed body alone.
-  app.use(directoryImportPath, express.json({ limit: deps.directoryImportLimit ?? '25mb' }));
-  app.use(express.json({ limit: bodyLimit }));
-  // The directory import page uploads a file (multipart); parsed here so the CSRF check finds its field.
-  app.use(directoryImportPagePath, multipartForm(directoryImportPageLimit));
-  app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
+  // The session is loaded before anything may refuse a request, so that a refusal on a page is drawn as the
+  // agent's own page (header, organisation). Bodies are not read here: each route reads its own once its
+  // caller is resolved and allowed (`readBody`), so anonymous or refused requests cost no parsing.
   app.use(
     session({
       name: sessionCookieName,
@@ -99,18 +85,15 @@ export function createApp(deps: AppDependencies): Express {
   );
   const passport = createPassport(deps.db);
   app.use(passport.initialize());
+  app.use(rejectForeignOrigins(deps.allowedOrigins ?? []));
+  app.use('/api', requireJsonBody);
 
-  // Forms (the HTML pages) carry a synchronizer token kept in the session; the JSON API relies on
-  // the Origin check and on accepting JSON only, which a cross-site form cannot send.
+  // Forms (the HTML pages) carry a synchronizer token kept in the session, checked by each page once its form
+  // is read (`mountPages`); the JSON API relies on the Origin check and on accepting JSON only, which a
+  // cross-site form cannot send.
   const csrf = csrfSync({
     getTokenFromRequest: (req) => req.get('x-csrf-token') ?? (req.body as { _csrf?: string } | undefined)?._csrf,
-    skipCsrfProtection: (req) => req.path.startsWith('/api/') || req.path === '/health',
   });
-  app.use((req, res, next) =>
-    csrf.csrfSynchronisedProtection(req, res, (error?: unknown) =>
-      next(error ? new AppError('csrf_token_invalid', 'Le formulaire a expiré. Rechargez la page et recommencez.') : undefined),
-    ),
-  );
 
   const loginAttempts = deps.loginAttempts ?? { limit: 10, windowMs: 15 * 60 * 1000 };
   // In memory: one process holds the count. Behind several desk processes, a shared store is needed.

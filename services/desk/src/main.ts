@@ -4,6 +4,7 @@ import { createLogger } from '@parcours/observability';
 import { createApp } from './app.ts';
 import { parseDeskEnv } from './env.ts';
 import { backfillMatchKeys, identityMatchSecretOf } from './features/persons/person-match.ts';
+import { listenDesk } from './http/listen.ts';
 
 /** Starts the desk alone, on PostgreSQL. `npm start` composes it with the worker instead. */
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
   });
-  const server = app.listen(env.PORT);
+  const server = listenDesk(app, env.PORT);
   await once(server, 'listening');
   logger.info({ port: env.PORT }, 'desk listening');
 

@@ -179,12 +179,20 @@ describe('cross-site protection', () => {
     const client = request.agent(app);
     const { body } = await client.get('/api/v1/auth/csrf').expect(200);
     expect(body.csrfToken).toEqual(expect.any(String));
-    const refused = await client.post('/pages/anything').type('form').send({ field: 'value' }).expect(403);
+    const form = { email: world.agentEmail, password };
+    const refused = await client.post('/connexion').type('form').send(form).expect(403);
     // Outside /api the refusal is a page (the desk's HTML pages), not a problem document.
     expect(refused.headers['content-type']).toMatch(/^text\/html/);
     expect(refused.text).toContain('Le formulaire a expiré');
-    // No page lives at this address: getting past the CSRF check means reaching the 404.
-    await client.post('/pages/anything').type('form').send({ field: 'value', _csrf: body.csrfToken }).expect(404);
-    await client.post('/pages/anything').set('X-CSRF-Token', body.csrfToken).type('form').send({ field: 'value' }).expect(404);
+    // Past the CSRF check, the login form logs in.
+    await client
+      .post('/connexion')
+      .type('form')
+      .send({ ...form, _csrf: body.csrfToken })
+      .expect(303);
+    // Or with the token in a header (a new session: logging in replaced the one above and its token).
+    const other = request.agent(app);
+    const { body: otherToken } = await other.get('/api/v1/auth/csrf').expect(200);
+    await other.post('/connexion').set('X-CSRF-Token', otherToken.csrfToken).type('form').send(form).expect(303);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@parcours/db';
 import { communesOf, demoDirectory, demoTerritoryId, seedDemoHistory, seedDemoTerritory } from '@parcours/demo-territory';
-import { backfillMatchKeys, createApp, identityMatchSecretOf } from '@parcours/desk';
+import { backfillMatchKeys, createApp, identityMatchSecretOf, listenDesk } from '@parcours/desk';
 import { importDirectory } from '@parcours/directory-store';
 import type { Logger } from '@parcours/observability';
 import { createWorker, type ParcoursWorker } from '@parcours/worker';
@@ -71,7 +71,7 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
     cookieSecure: env.COOKIE_SECURE,
     allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
   });
-  const server = app.listen(env.PORT, env.HOST);
+  const server = listenDesk(app, env.PORT, env.HOST);
   await new Promise<void>((resolveListening, rejectListening) => {
     server.once('listening', resolveListening);
     server.once('error', rejectListening);

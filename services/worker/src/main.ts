@@ -33,7 +33,7 @@ async function shutdown(signal: string): Promise<void> {
     await database.close();
     process.exit(0);
   } catch (error) {
-    logger.error({ err: error instanceof Error ? error.message : String(error) }, 'unclean shutdown');
+    logger.error({ err: error }, 'unclean shutdown');
     process.exit(1);
   }
 }

@@ -1,6 +1,6 @@
 import { type Database, outbox } from '@parcours/db';
 import { isJobName, jobIdOf, PoisonPayloadError } from '@parcours/jobs';
-import type { Logger } from '@parcours/observability';
+import { type Logger, safeErrorText } from '@parcours/observability';
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { recordJobFailure } from './jobs/job-failures.repository.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
@@ -39,10 +39,10 @@ export async function relayOutboxBatch(deps: OutboxRelayDeps): Promise<number> {
           .set({ dispatchedAt: sql`now()`, attempts: row.attempts + 1, lastError: null })
           .where(eq(outbox.id, row.id));
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = safeErrorText(error);
         if (error instanceof PoisonPayloadError) {
           // It would fail the same way every time: out of the outbox, into the failures an admin reviews.
-          logger.error({ outboxId: row.id, job: row.jobName, err: message }, 'poison outbox row');
+          logger.error({ outboxId: row.id, job: row.jobName, err: error }, 'poison outbox row');
           await recordJobFailure(tx, {
             jobName: row.jobName,
             jobId: row.id,
@@ -59,7 +59,7 @@ export async function relayOutboxBatch(deps: OutboxRelayDeps): Promise<number> {
         } else {
           // The queue is unreachable: leave the row, try again later, backing off up to a minute.
           const retryInMs = Math.min(60_000, 1_000 * 2 ** row.attempts);
-          logger.warn({ outboxId: row.id, job: row.jobName, err: message, retryInMs }, 'outbox row not enqueued');
+          logger.warn({ outboxId: row.id, job: row.jobName, err: error, retryInMs }, 'outbox row not enqueued');
           await tx
             .update(outbox)
             .set({

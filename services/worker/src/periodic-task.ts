@@ -20,7 +20,7 @@ export function createPeriodicTask(name: string, intervalMs: number, task: () =>
     try {
       again = await task();
     } catch (error) {
-      logger.error({ task: name, err: error instanceof Error ? error.message : String(error) }, 'periodic task failed');
+      logger.error({ task: name, err: error }, 'periodic task failed');
     }
     running = null;
     if (!stopped) timer = setTimeout(tick, again ? 0 : intervalMs);

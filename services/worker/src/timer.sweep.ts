@@ -32,10 +32,7 @@ export async function sweepTimers(deps: TimerSweepDeps): Promise<{ fired: number
       try {
         if ((await fireTimer(db, timer, { clock })) === 'fired') firedThisRound += 1;
       } catch (error) {
-        logger.error(
-          { timerRowId: timer.timerRowId, err: error instanceof Error ? error.message : String(error) },
-          'sweep could not fire timer',
-        );
+        logger.error({ timerRowId: timer.timerRowId, err: error }, 'sweep could not fire timer');
       }
     }
     fired += firedThisRound;

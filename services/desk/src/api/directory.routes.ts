@@ -52,6 +52,8 @@ export const importDirectoryRoute = defineRoute({
     'Importer l’annuaire du territoire (format parcours-directory, compatible HSDS / data·inclusion) : lignes valides gardées, chaque ligne rejetée expliquée',
   tags: ['directory'],
   access: { kind: 'acting', permission: 'directory.import' },
+  // A whole territory's directory in one document: read only once the caller may import.
+  bodyLimit: '25mb',
   body: importDirectoryBody,
   responses: { 200: { description: 'Le compte rendu d’import', schema: directoryImportReport } },
   handle: async ({ call, body, deps }) => ({

@@ -5,6 +5,7 @@
  */
 export const appErrorStatuses = {
   malformed_json: 400,
+  malformed_address: 400,
   validation_failed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -25,6 +26,7 @@ export const appErrorStatuses = {
   notice_mismatch: 422,
   partner_link_refused: 403,
   payload_too_large: 413,
+  request_header_too_large: 431,
   unsupported_media_type: 415,
   too_many_requests: 429,
   internal: 500,
@@ -36,6 +38,7 @@ export type AppErrorCode = keyof typeof appErrorStatuses;
 /** Short French titles, one per problem type (RFC 9457 `title`). */
 const titles: Record<AppErrorCode, string> = {
   malformed_json: 'Requête illisible',
+  malformed_address: 'Adresse illisible',
   validation_failed: 'Données invalides',
   unauthenticated: 'Connexion requise',
   invalid_credentials: 'Identifiants incorrects',
@@ -56,6 +59,7 @@ const titles: Record<AppErrorCode, string> = {
   notice_mismatch: 'Notice d’information différente',
   partner_link_refused: 'Lien refusé',
   payload_too_large: 'Requête trop volumineuse',
+  request_header_too_large: 'Adresse ou en-têtes trop longs',
   unsupported_media_type: 'Format non pris en charge',
   too_many_requests: 'Trop de tentatives',
   internal: 'Erreur interne',

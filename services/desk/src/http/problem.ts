@@ -55,9 +55,14 @@ export function appErrorOfEngine(error: EngineError): AppError {
   }
 }
 
-/** What body-parser throws, by its `type`. */
-function appErrorOfBodyParser(error: { type?: unknown }): AppError | null {
-  switch (error.type) {
+/** What body-parser and the router throw, by their `type` (or, for an address, the error's class). */
+export function appErrorOfRequestParsing(error: object): AppError | null {
+  if (error instanceof URIError) {
+    return new AppError('malformed_address', 'L’adresse contient un encodage invalide (caractère « % » mal formé).');
+  }
+  switch ((error as { type?: unknown }).type) {
+    case 'parameters.too.many':
+      return new AppError('payload_too_large', 'Le formulaire envoyé contient trop de champs.');
     case 'entity.parse.failed':
       return new AppError('malformed_json', 'Le corps de la requête n’est pas un JSON valide.');
     case 'entity.too.large':
@@ -87,7 +92,7 @@ export const problemHandler: ErrorRequestHandler = (error: unknown, req, res, ne
       : error instanceof EngineError
         ? appErrorOfEngine(error)
         : typeof error === 'object' && error !== null
-          ? appErrorOfBodyParser(error)
+          ? appErrorOfRequestParsing(error)
           : null;
   if (known) {
     sendProblem(res, known);

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import type { Access, CallerOf } from '../policy/access-policy.ts';
 import type { CallOf } from './desk-call.ts';
+import { defaultBodyLimit, readBody, runMiddleware } from './request-body.ts';
 import { resolveCall } from './resolve-caller.ts';
 import { parseInput } from './validate.ts';
 
@@ -77,7 +78,9 @@ export interface RouteSpec<
   responses: Record<number, ResponseSpec>;
   /** Problems the route answers besides the ones its access, ids and body imply (409s), for the document. */
   problems?: Record<number, string>;
-  /** Run after the body is parsed and before validation (the login rate limit). */
+  /** Largest body the route reads (default `defaultBodyLimit`), e.g. `25mb` for a whole directory. */
+  bodyLimit?: string;
+  /** Run after the body is read and before validation (the login rate limit). */
   before?: RequestHandler[];
   handle(input: HandlerInput<A, Output<P>, Output<Q>, Output<B>>): Promise<Reply>;
 }
@@ -101,12 +104,17 @@ export function expressPathOf(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** Mounts each route: policy first (who calls), then validation, then the handler; errors go to the problem handler. */
+/**
+ * Mounts each route: policy first (who calls), then the body is read (only for a route that takes one, within
+ * its limit), then validation, then the handler; errors go to the problem handler.
+ */
 export function mountRoutes(app: Express, routes: readonly AnyRoute[], deps: RouteDependencies): void {
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
       const requestId = String(res.locals.requestId);
       const { caller, call } = await resolveCall(deps.db, route.access, req, requestId, deps.clock);
+      if (route.body) await readBody(req, res, ['json'], route.bodyLimit ?? defaultBodyLimit);
+      for (const step of route.before ?? []) await runMiddleware(step, req, res);
       const params = route.params ? parseInput(route.params, req.params, 'path') : undefined;
       const query = route.query ? parseInput(route.query, req.query, 'query') : undefined;
       const body = route.body ? parseInput(route.body, req.body, 'body') : undefined;
@@ -117,6 +125,6 @@ export function mountRoutes(app: Express, routes: readonly AnyRoute[], deps: Rou
       else if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     };
-    app[route.method](expressPathOf(route.path), ...(route.before ?? []), handler);
+    app[route.method](expressPathOf(route.path), handler);
   }
 }

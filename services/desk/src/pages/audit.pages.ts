@@ -4,6 +4,7 @@ import { exportPersonData } from '../features/audit/export-person-data.ts';
 import { listAuditEvents } from '../features/audit/list-audit-events.ts';
 import { whoSawPerson } from '../features/audit/who-saw-person.ts';
 import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
+import { plausibleYears } from '../http/input-dates.ts';
 import { personNotFound } from '../http/not-found.ts';
 import { fieldIssuesOf } from '../http/validate.ts';
 import { renderPage } from './page-context.ts';
@@ -27,9 +28,16 @@ const auditFilterForm = z.object({
 });
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-/** Midnight in Paris of a `YYYY-MM-DD` day, `days` later. */
-const parisDayStart = (day: string, days = 0) =>
-  parisStartOfDay(new Date(new Date(`${day}T12:00:00Z`).getTime() + days * 24 * 60 * 60 * 1000)).toISOString();
+/**
+ * Midnight in Paris of a `YYYY-MM-DD` day, `days` later; a day that is no calendar date, or outside the years
+ * an instant may take, is handed on as typed for the query's schema to refuse in French.
+ */
+const parisDayStart = (day: string, days = 0): string => {
+  const year = Number(day.slice(0, 4));
+  const noon = new Date(`${day}T12:00:00Z`);
+  if (year < plausibleYears.first || year > plausibleYears.last || Number.isNaN(noon.getTime())) return day;
+  return parisStartOfDay(new Date(noon.getTime() + days * 24 * 60 * 60 * 1000)).toISOString();
+};
 
 const personIdOf = (value: unknown): string => {
   const parsed = z.uuid().safeParse(value);

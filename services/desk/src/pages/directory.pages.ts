@@ -171,6 +171,8 @@ export const importDirectoryPage = definePage({
   method: 'post',
   path: directoryImportPagePath,
   access: { kind: 'acting', permission: 'directory.import' },
+  // A whole territory's directory: read only once the agent may import.
+  upload: { limit: '25mb' },
   handle: async ({ req, res, deps, call }) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const file = body.fichier as UploadedFile | string | undefined;

@@ -8,7 +8,7 @@ import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import { AppError } from '../http/app-error.ts';
 import { sessionCookieName } from '../http/database-session.store.ts';
 import type { Authenticator } from '../http/log-in.ts';
-import { appErrorOfEngine } from '../http/problem.ts';
+import { appErrorOfEngine, appErrorOfRequestParsing } from '../http/problem.ts';
 import { assessmentPages } from './assessment.pages.ts';
 import { auditPages } from './audit.pages.ts';
 import { authPages } from './auth.pages.ts';
@@ -138,12 +138,22 @@ const errorPages: Partial<Record<AppError['code'], { heading: string }>> = {
   validation_failed: { heading: 'Formulaire incomplet' },
   too_many_requests: { heading: 'Trop de tentatives' },
   payload_too_large: { heading: 'Envoi trop volumineux' },
+  malformed_address: { heading: 'Adresse illisible' },
+  malformed_json: { heading: 'Envoi illisible' },
+  unsupported_media_type: { heading: 'Envoi illisible' },
 };
 
 function pageErrorHandler(deps: PagesDependencies): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent || !isPageRequest(req)) return next(error);
-    const known = error instanceof AppError ? error : error instanceof EngineError ? appErrorOfEngine(error) : null;
+    const known =
+      error instanceof AppError
+        ? error
+        : error instanceof EngineError
+          ? appErrorOfEngine(error)
+          : typeof error === 'object' && error !== null
+            ? appErrorOfRequestParsing(error)
+            : null;
     if (known?.code === 'unauthenticated' || (known?.code === 'csrf_token_invalid' && sessionExpired(req))) {
       res.redirect(303, sessionExpired(req) ? '/connexion?motif=session-expiree' : '/connexion');
       return;

@@ -1,6 +1,6 @@
 import type { Database } from '@parcours/db';
 import { isJobName, type JobName, type JobPayload, PoisonPayloadError, parsePayload, type RetryPolicy } from '@parcours/jobs';
-import type { Logger } from '@parcours/observability';
+import { type Logger, safeErrorText } from '@parcours/observability';
 import type { JobProcessor, QueuedJob } from '../runners/job-runner.ts';
 import { recordJobFailure } from './job-failures.repository.ts';
 
@@ -13,9 +13,8 @@ export interface JobContext<N extends JobName = JobName> {
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: JobContext<N>) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+/** What job_failures keeps of an error: never a statement or its parameters. */
+const messageOf = safeErrorText;
 
 /**
  * The one way a job runs, whichever runner delivers it: validate the payload (a poison payload fails at
@@ -35,7 +34,7 @@ export function createJobProcessor(deps: {
       if (!isJobName(job.name)) throw new PoisonPayloadError(`unknown job ${job.name}`);
       payload = parsePayload(job.name, job.data);
     } catch (error) {
-      log.error({ err: messageOf(error) }, 'poison job: failed without retry');
+      log.error({ err: error }, 'poison job: failed without retry');
       await recordJobFailure(db, {
         jobName: job.name,
         jobId: job.id,
@@ -53,10 +52,7 @@ export function createJobProcessor(deps: {
       log.debug('job done');
     } catch (error) {
       const finalAttempt = job.attemptsMade + 1 >= deps.retryPolicyOf(name).attempts;
-      log[finalAttempt ? 'error' : 'warn'](
-        { err: messageOf(error) },
-        finalAttempt ? 'job failed for good' : 'job failed, will retry',
-      );
+      log[finalAttempt ? 'error' : 'warn']({ err: error }, finalAttempt ? 'job failed for good' : 'job failed, will retry');
       if (finalAttempt) {
         await recordJobFailure(db, {
           jobName: name,

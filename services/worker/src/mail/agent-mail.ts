@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Database, mailDeliveries } from '@parcours/db';
-import type { Logger } from '@parcours/observability';
+import { type Logger, safeErrorText } from '@parcours/observability';
 import { eq, sql } from 'drizzle-orm';
 import type { MailRenderer, MailTemplateData, MailTemplateName } from './mail.templates.ts';
 import type { MailTransport } from './mail.transport.ts';
@@ -103,9 +103,9 @@ export async function sendAgentMail<N extends MailTemplateName>(
       log.info('mail sent');
       sent += 1;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = safeErrorText(error);
       await deps.db.update(mailDeliveries).set({ status: 'failed', lastError: message }).where(eq(mailDeliveries.id, claimed.id));
-      log.warn({ err: message }, 'mail refused');
+      log.warn({ err: error }, 'mail refused');
       failures.push(claimed.id);
     }
   }

@@ -22,7 +22,7 @@ export function createBullmqRunner(options: BullmqRunnerOptions): JobRunner {
   const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   const consumer = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   for (const connection of [producer, consumer]) {
-    connection.on('error', (error) => options.logger.warn({ err: error.message }, 'redis connection error'));
+    connection.on('error', (error) => options.logger.warn({ err: error }, 'redis connection error'));
   }
   const queues = new Map<QueueName, Queue>(queueNames.map((name) => [name, new Queue(name, { connection: producer, prefix })]));
   const workers: Worker[] = [];
@@ -47,7 +47,7 @@ export function createBullmqRunner(options: BullmqRunnerOptions): JobRunner {
       // A running (locked) job cannot be removed; it will find its timer row cancelled and do nothing.
       await queueOf(name)
         .remove(jobId)
-        .catch((error: Error) => options.logger.debug({ jobId, err: error.message }, 'job not removed'));
+        .catch((error: Error) => options.logger.debug({ jobId, err: error }, 'job not removed'));
     },
     async start(processor: JobProcessor) {
       for (const queueName of queueNames) {
@@ -63,7 +63,7 @@ export function createBullmqRunner(options: BullmqRunnerOptions): JobRunner {
           },
           { connection: consumer, prefix, concurrency: options.concurrency ?? 4, autorun: true },
         );
-        worker.on('error', (error) => options.logger.error({ err: error.message, queue: queueName }, 'bullmq worker error'));
+        worker.on('error', (error) => options.logger.error({ err: error, queue: queueName }, 'bullmq worker error'));
         workers.push(worker);
       }
       await Promise.all(workers.map((worker) => worker.waitUntilReady()));

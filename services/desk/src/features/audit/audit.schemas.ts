@@ -1,5 +1,6 @@
 import { actorKinds } from '@parcours/vocabulary';
 import { z } from 'zod';
+import { inputInstant } from '../../http/input-dates.ts';
 
 export const auditOutcomes = ['allowed', 'denied', 'failed'] as const;
 
@@ -18,8 +19,8 @@ export const listAuditEventsQuery = z
     subjectId: z.string().trim().min(1).max(100).optional(),
     outcome: z.enum(auditOutcomes).optional(),
     /** Period: from (included) … to (excluded). */
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: inputInstant().optional(),
+    to: inputInstant().optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
   })

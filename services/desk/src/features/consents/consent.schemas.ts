@@ -8,6 +8,7 @@ import {
   withdrawers,
 } from '@parcours/vocabulary';
 import { z } from 'zod';
+import { inputInstant } from '../../http/input-dates.ts';
 
 const shown = z.literal(true, { error: 'Cette information doit avoir été donnée à la personne avant son accord.' });
 
@@ -52,7 +53,7 @@ export const recordConsentBody = z
       recipientOrganisationIds: recipientList,
       purposes: purposeList,
       categories: categoryList,
-      expiresAt: z.iso.datetime({ offset: true }).optional(),
+      expiresAt: inputInstant().optional(),
     }),
     /** An opposition blocks every non-mandatory sharing: it names nobody. */
     z.strictObject({ decision: z.literal('opposition'), ...common }),

@@ -1,11 +1,20 @@
 import { organisationKinds } from '@parcours/vocabulary';
 import { z } from 'zod';
+import { inputDate } from '../../http/input-dates.ts';
 
-const name = (max: number) => z.string().trim().min(1).max(max);
+/** A name holds at least one letter: one made of emoji or punctuation alone reduces to nothing to search by. */
+const name = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => /\p{L}/u.test(value), 'Ce nom doit contenir au moins une lettre.');
 const inseeCommuneCode = z.string().regex(/^(?:\d{5}|2[AB]\d{3})$/, 'Code commune INSEE attendu (5 caractères)');
-const birthDate = z.iso
-  .date()
-  .refine((value) => value <= new Date().toISOString().slice(0, 10), 'La date de naissance est dans le futur');
+const birthDate = inputDate().refine(
+  (value) => value <= new Date().toISOString().slice(0, 10),
+  'La date de naissance est dans le futur',
+);
 
 export const createPersonBody = z.strictObject({
   familyName: name(100),
@@ -37,7 +46,7 @@ export type Person = z.infer<typeof person>;
 export const searchPersonsBody = z.strictObject({
   familyName: name(100),
   givenNames: name(200).optional(),
-  birthDate: z.iso.date().optional(),
+  birthDate: inputDate().optional(),
   communeInsee: inseeCommuneCode.optional(),
 });
 export type SearchPersonsBody = z.infer<typeof searchPersonsBody>;

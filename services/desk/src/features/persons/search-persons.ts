@@ -41,7 +41,8 @@ export async function searchPersons(
   const firstFamilyWord = family.split(' ')[0] ?? family;
   return withActor(db, actorOf(call.agent), async (tx) => {
     // A loose pre-filter (family name's first three letters, or the birth date), then exact scoring.
-    const prefix = `${firstFamilyWord.slice(0, 3)}%`;
+    // `%`, `_` and `\` typed in a name are letters to match, not LIKE's wildcards.
+    const prefix = `${firstFamilyWord.slice(0, 3).replace(/[\\%_]/g, '\\$&')}%`;
     const rows = await tx
       .select({ identity: personIdentities })
       .from(personIdentities)

@@ -1,6 +1,7 @@
 import { appointmentModes, referralStatuses } from '@parcours/journey';
 import { codesOf, dataCategories, declineReasons, referralOutcomes, referralPurposes } from '@parcours/vocabulary';
 import { z } from 'zod';
+import { inputInstant } from '../../http/input-dates.ts';
 
 export const referralIdParams = z.strictObject({ referralId: z.uuid() });
 
@@ -16,7 +17,7 @@ export const cancelReferralBody = z.strictObject({ expectedRevision: z.number().
 export const appointmentAnswer = z
   .strictObject({
     type: z.literal('SET_APPOINTMENT'),
-    at: z.iso.datetime({ offset: true }),
+    at: inputInstant(),
     mode: z.enum(appointmentModes),
     /** Where the person joins a visio appointment: a reception point (organisation) of the territory. */
     receptionPointId: z.uuid().optional(),
