@@ -3,7 +3,6 @@ import { type EngineClock, systemClock } from '@parcours/engine';
 import type { Logger } from '@parcours/observability';
 import { csrfSync } from 'csrf-sync';
 import express, { type Express, type RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import session from 'express-session';
 import { assessmentRoutes } from './api/assessments.routes.ts';
 import { auditRoutes } from './api/audit.routes.ts';
@@ -18,6 +17,7 @@ import { partnerLinkRoutes } from './api/partner-links.routes.ts';
 import { createPersonRoute, linkKnownPersonRoute, searchPersonsRoute } from './api/persons.routes.ts';
 import { referralRoutes } from './api/referrals.routes.ts';
 import { supervisionRoutes } from './api/supervision.routes.ts';
+import { LoginThrottle, type LoginThrottlePolicy } from './features/auth/login-throttle.ts';
 import { DirectoryCache } from './features/directory/directory-cache.ts';
 import { partnerLinkSecretOf } from './features/partner-links/partner-link-token.ts';
 import { identityMatchSecretOf } from './features/persons/person-match.ts';
@@ -42,8 +42,8 @@ export interface AppDependencies {
   allowedOrigins?: readonly string[];
   /** Express `trust proxy`, so protocol and client IP are read from the proxy's headers. */
   trustProxy?: boolean | number | string;
-  /** Failed logins allowed per client IP and e-mail per window. */
-  loginAttempts?: { limit: number; windowMs: number };
+  /** How failed logins back off (allowances per account and per address, longest wait). */
+  loginThrottlePolicy?: LoginThrottlePolicy;
   /** Signs partner links (HMAC). At least 32 characters; derived from `sessionSecret` when absent. */
   partnerLinkSecret?: string;
   /** Keys the identity digests persons are matched by across structures. At least 32 characters; derived from `sessionSecret` when absent. */
@@ -95,24 +95,12 @@ export function createApp(deps: AppDependencies): Express {
     getTokenFromRequest: (req) => req.get('x-csrf-token') ?? (req.body as { _csrf?: string } | undefined)?._csrf,
   });
 
-  const loginAttempts = deps.loginAttempts ?? { limit: 10, windowMs: 15 * 60 * 1000 };
-  // In memory: one process holds the count. Behind several desk processes, a shared store is needed.
-  const loginRateLimit = rateLimit({
-    windowMs: loginAttempts.windowMs,
-    limit: loginAttempts.limit,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) =>
-      `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-    // Handed to the error handlers, so the API answers a problem and the login page a page.
-    handler: (_req, _res, next) =>
-      next(new AppError('too_many_requests', 'Trop de tentatives de connexion. Réessayez dans quelques minutes.')),
-  });
+  // Failed logins back off per account and per client address, in PostgreSQL: shared by every desk process.
+  const loginThrottle = new LoginThrottle(deps.db, deps.sessionSecret, clock, deps.loginThrottlePolicy);
 
   const routes: AnyRoute[] = [
     healthRoute,
-    ...authRoutes({ passport, loginRateLimit, csrf }),
+    ...authRoutes({ passport, loginThrottle, csrf }),
     createPersonRoute,
     searchPersonsRoute,
     linkKnownPersonRoute,
@@ -140,7 +128,7 @@ export function createApp(deps: AppDependencies): Express {
     clock,
     csrf,
     passport,
-    loginRateLimit,
+    loginThrottle,
     assets,
     directory,
     partnerLinkSecret,

@@ -75,15 +75,6 @@ describe('login', () => {
     }
   });
 
-  it('when failed logins exceed the limit, then 429 too-many-requests even with the right password', async () => {
-    const { app } = createTestApp(database.db, { loginAttempts: { limit: 3, windowMs: 60_000 } });
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      await request(app).post('/api/v1/auth/login').send({ email: world.agentEmail, password: 'wrong' }).expect(401);
-    }
-    const blocked = await request(app).post('/api/v1/auth/login').send({ email: world.agentEmail, password }).expect(429);
-    expect(problemOf(blocked)).toMatchObject({ type: 'urn:parcours:problem:too-many-requests', status: 429 });
-  });
-
   it('when the body is not a login, then 400 with the invalid fields in French', async () => {
     const { app } = createTestApp(database.db);
     const response = await request(app).post('/api/v1/auth/login').send({ email: 'not an e-mail', password: 42 }).expect(400);

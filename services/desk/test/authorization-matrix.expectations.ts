@@ -299,6 +299,15 @@ export const expectations = {
     },
     mutates: 'no',
   },
+  unlockAgentLogin: {
+    access: 'acting',
+    // An admin of the territory lifts an agent's login back-off; an agent of another territory is unknown (404).
+    grants: [{ roles: ['admin'], organisations: territory }],
+    owner: 'entry',
+    success: 204,
+    readsPersonData: false,
+    mutates: 'appends',
+  },
   importDirectory: {
     access: 'acting',
     grants: [{ roles: ['admin'], organisations: everywhere }],

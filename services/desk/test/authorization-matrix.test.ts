@@ -404,6 +404,7 @@ const calls: Record<OperationId, OperationCall> = {
   searchServices: { query: () => ({ text: 'logement' }) },
   getDirectoryService: { params: () => ({ serviceId }) },
   importDirectory: { body: () => ({ services: [] }) },
+  unlockAgentLogin: { params: () => ({ agentId: setupAgentId }), body: () => ({}) },
   exportDirectory: {},
   getSupervisionDelays: {},
   getSupervisionBreaches: {},

@@ -1,6 +1,6 @@
 import { membershipRoles } from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.ts';
 import { sqlInList } from './enums.ts';
 import { organisations } from './territory.ts';
@@ -57,3 +57,14 @@ export const sessions = pgTable(
   },
   (t) => [index('sessions_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Failed logins, counted per account and per client address (both as keyed digests: neither an e-mail nor an
+ * IP is stored), shared by every desk process and kept across restarts. Only failures are counted; the
+ * back-off they impose is computed from `failures` and `last_failure_at` (see the desk's login throttle).
+ */
+export const loginFailures = pgTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: instant('last_failure_at').notNull(),
+});

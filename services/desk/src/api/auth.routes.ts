@@ -1,17 +1,19 @@
 import type { CsrfSync } from 'csrf-sync';
-import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import { chooseActingOrganisationBody, csrfTokenView, loginBody, sessionView } from '../features/auth/auth.schemas.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
+import { unlockAgentLogin } from '../features/auth/unlock-agent-login.ts';
 import { sessionCookieName } from '../http/database-session.store.ts';
 import { type Authenticator, chooseActingOrganisation, describeSession, logIn, logOut } from '../http/log-in.ts';
 import { defineRoute } from '../http/route.ts';
 
 export interface AuthRouteDependencies {
   passport: Authenticator;
-  loginRateLimit: RequestHandler;
+  loginThrottle: LoginThrottle;
   csrf: CsrfSync;
 }
 
-export function authRoutes({ passport, loginRateLimit, csrf }: AuthRouteDependencies) {
+export function authRoutes({ passport, loginThrottle, csrf }: AuthRouteDependencies) {
   return [
     defineRoute({
       operationId: 'login',
@@ -20,10 +22,9 @@ export function authRoutes({ passport, loginRateLimit, csrf }: AuthRouteDependen
       summary: 'Se connecter ; la réponse liste les structures pour lesquelles l’agent peut agir',
       tags: ['auth'],
       access: { kind: 'public' },
-      before: [loginRateLimit],
       body: loginBody,
       responses: { 200: { description: 'Connecté ; cookie de session posé', schema: sessionView } },
-      handle: async ({ req, res, deps }) => ({ status: 200, body: await logIn(deps.db, passport, req, res) }),
+      handle: async ({ req, res, deps }) => ({ status: 200, body: await logIn(deps.db, passport, loginThrottle, req, res) }),
     }),
     defineRoute({
       operationId: 'logout',
@@ -76,6 +77,20 @@ export function authRoutes({ passport, loginRateLimit, csrf }: AuthRouteDependen
         body: { csrfToken: csrf.generateToken(req) },
         headers: { 'Cache-Control': 'no-store' },
       }),
+    }),
+    defineRoute({
+      operationId: 'unlockAgentLogin',
+      method: 'post',
+      path: '/api/v1/agents/{agentId}/login-unlock',
+      summary: 'Lever l’attente imposée après des échecs de connexion à un agent du territoire (administrateur)',
+      tags: ['auth'],
+      access: { kind: 'acting', permission: 'agent.unlock' },
+      params: z.strictObject({ agentId: z.uuid() }),
+      responses: { 204: { description: 'Les échecs de connexion de l’agent sont oubliés' } },
+      handle: async ({ call, params, deps }) => {
+        await unlockAgentLogin(deps.db, loginThrottle, params.agentId, call);
+        return { status: 204 };
+      },
     }),
   ];
 }

@@ -78,6 +78,8 @@ export interface AppErrorDetails {
   allowedEvents?: string[];
   currentRevision?: number;
   errors?: FieldIssue[];
+  /** When to try again (429): also sent as `Retry-After`. */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {

@@ -4,6 +4,7 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { loadAgentProfile } from '../features/auth/agent-organisations.ts';
 import type { SessionView } from '../features/auth/auth.schemas.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import { verifyCredentials } from '../features/auth/verify-credentials.ts';
 import { AppError } from './app-error.ts';
 
@@ -41,9 +42,22 @@ function authenticate(passport: Authenticator, req: Request, res: Response): Pro
  * Checks the password, then opens a new session (passport regenerates the id: no fixation). An agent
  * of a single organisation acts for it straight away; with several, the agent chooses.
  */
-export async function logIn(db: Database, passport: Authenticator, req: Request, res: Response): Promise<SessionView> {
+export async function logIn(
+  db: Database,
+  passport: Authenticator,
+  throttle: LoginThrottle,
+  req: Request,
+  res: Response,
+): Promise<SessionView> {
+  const email = String((req.body as { email?: unknown } | undefined)?.email ?? '');
+  const keys = throttle.keysOf(email, req.ip ?? '');
+  await throttle.refuseWhileBackingOff(keys);
   const agent = await authenticate(passport, req, res);
-  if (!agent) throw new AppError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+  if (!agent) {
+    await throttle.recordFailure(keys);
+    throw new AppError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
+  }
+  await throttle.forgetAccount(keys.account);
   await new Promise<void>((resolve, reject) => req.logIn(agent, (error) => (error ? reject(error) : resolve())));
   const profile = await loadAgentProfile(db, agent.id);
   if (!profile) throw new AppError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');

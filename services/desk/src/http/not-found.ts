@@ -10,3 +10,4 @@ export const assessmentNotFound = () => new AppError('not_found', 'Cette évalua
 export const personNotFound = () => new AppError('not_found', 'Cette personne est introuvable.');
 export const consentNotFound = () => new AppError('not_found', 'Ce consentement est introuvable.');
 export const serviceNotFound = () => new AppError('not_found', 'Ce service ne figure pas dans l’annuaire du territoire.');
+export const agentNotFound = () => new AppError('not_found', 'Cet agent est introuvable.');

@@ -17,6 +17,7 @@ export interface Problem {
   currentRevision?: number;
   notCovered?: { recipient: boolean; purpose: boolean; categories: string[]; opposition: boolean };
   errors?: Array<{ field: string; message: string }>;
+  retryAfterSeconds?: number;
 }
 
 export function sendProblem(res: Response, error: AppError): void {
@@ -28,6 +29,7 @@ export function sendProblem(res: Response, error: AppError): void {
     requestId: res.locals.requestId as string,
     ...error.details,
   };
+  if (error.details.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.details.retryAfterSeconds));
   res.status(error.status).type(problemContentType).send(JSON.stringify(problem));
 }
 

@@ -58,7 +58,6 @@ export const logInPage = definePage({
   method: 'post',
   path: '/connexion',
   access: { kind: 'public' },
-  before: (deps) => [deps.loginRateLimit],
   handle: async ({ req, res, deps }) => {
     const form = loginForm.safeParse(req.body);
     const email = form.success ? form.data.email : '';
@@ -66,7 +65,7 @@ export const logInPage = definePage({
       if (!form.success || !email || !form.data.password) {
         throw new AppError('invalid_credentials', 'Adresse e-mail ou mot de passe incorrect.');
       }
-      const session = await logIn(deps.db, deps.passport, req, res);
+      const session = await logIn(deps.db, deps.passport, deps.loginThrottle, req, res);
       const acting = session.organisations.find((organisation) => organisation.id === session.actingOrganisationId);
       res.redirect(303, acting ? landingPathFor(acting.roles) : '/structure');
     } catch (error) {

@@ -1,8 +1,9 @@
 import type { Database } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
 import type { CsrfSync } from 'csrf-sync';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { getDeskHeader } from '../features/agents/get-desk-header.ts';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import { countWaitingReferrals } from '../features/referrals/count-waiting-referrals.ts';
 import type { Authenticator } from '../http/log-in.ts';
@@ -16,7 +17,7 @@ export interface PagesDependencies {
   assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss' | 'partnerLinkJs' | 'dsfrChartBase' | 'supervisionJs'>;
   csrf: CsrfSync;
   passport: Authenticator;
-  loginRateLimit: RequestHandler;
+  loginThrottle: LoginThrottle;
   /** The app's one directory index: pages and API rank and search the same directory. */
   directory: DirectoryCache;
   /** Signs and checks partner links (the same key as the API's). */

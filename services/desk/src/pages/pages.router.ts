@@ -3,7 +3,8 @@ import type { Database } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
 import { EngineError } from '@parcours/engine';
 import type { CsrfSync } from 'csrf-sync';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import { AppError } from '../http/app-error.ts';
 import { sessionCookieName } from '../http/database-session.store.ts';
@@ -66,7 +67,7 @@ export interface PagesOptions {
   clock: EngineClock;
   csrf: CsrfSync;
   passport: Authenticator;
-  loginRateLimit: RequestHandler;
+  loginThrottle: LoginThrottle;
   /** Mounted apart, before the session, so that a stylesheet never loads one. */
   assets: StaticAssets;
   /** The app's one directory index: pages and API rank and search the same directory. */
@@ -90,7 +91,7 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
     assets: options.assets,
     csrf: options.csrf,
     passport: options.passport,
-    loginRateLimit: options.loginRateLimit,
+    loginThrottle: options.loginThrottle,
     directory: options.directory,
     partnerLinkSecret: options.partnerLinkSecret,
     identityMatchSecret: options.identityMatchSecret,
@@ -175,6 +176,7 @@ function pageErrorHandler(deps: PagesDependencies): ErrorRequestHandler {
       ).catch(next);
       return;
     }
+    if (known.details.retryAfterSeconds !== undefined) res.set('Retry-After', String(known.details.retryAfterSeconds));
     renderError(deps, req, res, known.status, page.heading, known.message).catch(next);
   };
 }

@@ -39,7 +39,8 @@ export type Permission =
   | 'audit.read'
   | 'person.access_log'
   | 'person.export'
-  | 'supervision.read';
+  | 'supervision.read'
+  | 'agent.unlock';
 
 /**
  * The roles that handle the referrals addressed to their organisation: its reception and référent agents
@@ -65,6 +66,8 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   // The directory holds no personal data: every role may browse and export it.
   'directory.read': ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor'],
   'directory.import': ['admin'],
+  // Lifting the login back-off of an agent of the territory (who forgot a password, or was sprayed).
+  'agent.unlock': ['admin'],
   // Consents are collected and withdrawn at the desk, by those who hold the file.
   'consent.read': ['reception', 'referent', 'supervisor'],
   'consent.record': ['reception', 'referent'],

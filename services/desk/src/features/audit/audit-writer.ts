@@ -15,7 +15,8 @@ export interface AuditEntry {
     | 'referral'
     | 'partner_link'
     | 'audit'
-    | 'supervision';
+    | 'supervision'
+    | 'agent';
   /** Ids only: never a name or free text. */
   subjectIds: string[];
   outcome: AuditOutcome;
