@@ -47,7 +47,6 @@ try {
     db: database.db,
     logger: createLogger({ name: 'bench-desk', level: 'warn' }),
     sessionSecret: 'bench-session-secret-bench-session-secret',
-    loginAttempts: { limit: 10_000, windowMs: 60_000 },
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolveListening) => server.once('listening', resolveListening));
