@@ -21,7 +21,6 @@ import { LoginThrottle, type LoginThrottlePolicy } from './features/auth/login-t
 import { DirectoryCache } from './features/directory/directory-cache.ts';
 import { partnerLinkSecretOf } from './features/partner-links/partner-link-token.ts';
 import { identityMatchSecretOf } from './features/persons/person-match.ts';
-import { AppError } from './http/app-error.ts';
 import { DatabaseSessionStore, sessionCookieName } from './http/database-session.store.ts';
 import { createPassport } from './http/log-in.ts';
 import { notFoundHandler, problemHandler } from './http/problem.ts';
