@@ -5,6 +5,7 @@
  * `withActor` switches role all the same. Also: every table holding person data is under forced RLS, the
  * audit is insert-only for the application role, and outside an actor transaction the service sees nothing.
  */
+import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   agents,
@@ -15,12 +16,13 @@ import {
   persons,
   rowsOf,
   systemActor,
+  systemRole,
   withActor,
 } from '@parcours/db';
 import { createReferral, openCase } from '@parcours/engine';
 import { availableBackends, createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { referralPurposes } from '@parcours/vocabulary';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Tables with a row per person or per case. A new one must join this list or the allow-list below. */
@@ -227,6 +229,86 @@ describe.each(availableBackends())('row-level security on %s', (backend) => {
     expect(tables.filter((table) => table.enabled && table.forced).map((table) => table.table)).toEqual(
       expect.arrayContaining([...personDataTables]),
     );
+  });
+
+  it('when an application session claims to be the system in a setting, then it sees nothing more than before', async () => {
+    const forged = await withActor(service.db, world.b, async (tx) => {
+      await tx.execute(sql`select set_config('parcours.actor_kind', 'system', true)`);
+      return rowsOf<{ id: string }>(await tx.execute(sql`select id from cases`));
+    });
+    expect(forged.map((row) => row.id)).not.toContain(world.caseOfA);
+    const [role] = await withActor(service.db, systemActor, async (tx) =>
+      rowsOf<{ role: string }>(await tx.execute(sql`select current_user as role`)),
+    );
+    expect(role?.role).toBe(systemRole);
+  });
+
+  it('when a session writes a foreign case into the policies’ settings, then that case stays invisible', async () => {
+    for (const table of ['case_events', 'case_members', 'referrals', 'case_timers', 'cases']) {
+      const column = table === 'cases' ? 'id' : 'case_id';
+      const rows = await withActor(service.db, world.b, async (tx) => {
+        await tx.execute(sql`select set_config('parcours.visible_case', ${world.caseOfA}, true)`);
+        return rowsOf(
+          await tx.execute(sql`select 1 from ${sql.identifier(table)} where ${sql.identifier(column)} = ${world.caseOfA}::uuid`),
+        );
+      });
+      expect({ table, rows: rows.length }).toEqual({ table, rows: 0 });
+    }
+  });
+
+  it('when acting for B, a write that would bring in A’s case or person is refused by the policies, for every protected table', async () => {
+    /** What a row of A looks like, copied as B with a fresh id: the copy must be refused (42501), never a key clash. */
+    const ownedByA: Record<(typeof personDataTables)[number], SQL> = {
+      persons: sql`id = ${world.personOfA}::uuid`,
+      person_identities: sql`person_id = ${world.personOfA}::uuid`,
+      cases: sql`id = ${world.caseOfA}::uuid`,
+      case_members: sql`case_id = ${world.caseOfA}::uuid`,
+      case_events: sql`case_id = ${world.caseOfA}::uuid`,
+      case_timers: sql`case_id = ${world.caseOfA}::uuid`,
+      referrals: sql`case_id = ${world.caseOfA}::uuid`,
+      assessments: sql`case_id = ${world.caseOfA}::uuid`,
+      orientation_choices: sql`case_id = ${world.caseOfA}::uuid`,
+      referent_handovers: sql`case_id = ${world.caseOfA}::uuid`,
+      consents: sql`person_id = ${world.personOfA}::uuid`,
+      contacts: sql`person_id = ${world.personOfA}::uuid`,
+    };
+    const tried: string[] = [];
+    for (const table of personDataTables) {
+      const [found] = rowsOf<{ row: Record<string, unknown> }>(
+        await database.db.execute(
+          sql`select to_jsonb(t) as row from ${sql.identifier(table)} t where ${ownedByA[table]} limit 1`,
+        ),
+      );
+      if (!found) continue;
+      const copy = { ...found.row };
+      if ('id' in copy) copy.id = randomUUID();
+      if (table === 'case_members') copy.case_id = world.caseOfB; // B's own case, A's person
+      if (table === 'person_identities') copy.search_key = `${copy.search_key} copie`;
+      const refusal = await withActor(service.db, world.b, (tx) =>
+        tx.execute(
+          sql`insert into ${sql.identifier(table)} select * from jsonb_populate_record(null::${sql.identifier(table)}, ${JSON.stringify(copy)}::jsonb)`,
+        ),
+      ).then(
+        () => 'accepted',
+        (error: { cause?: { code?: string }; code?: string }) => error.cause?.code ?? error.code,
+      );
+      expect({ table, refusal }).toEqual({ table, refusal: '42501' });
+      tried.push(table);
+    }
+    expect(tried).toEqual(
+      expect.arrayContaining(['persons', 'person_identities', 'cases', 'case_members', 'case_events', 'referrals']),
+    );
+
+    // Moving one of B's own rows onto A's person is refused too (WITH CHECK on update).
+    const moved = await withActor(service.db, world.b, (tx) =>
+      tx.execute(sql`update case_members set person_id = ${world.personOfA}::uuid where case_id = ${world.caseOfB}::uuid`),
+    ).then(
+      () => 'accepted',
+      (error: { cause?: { code?: string }; code?: string }) => error.cause?.code ?? error.code,
+    );
+    expect(moved).toBe('42501');
+    const seenByB = await idsSeen(service.db, world.b);
+    expect(seenByB).not.toContain(world.personOfA);
   });
 
   // PGlite has one superuser connection: there is no service role to connect as, only withActor's switch.

@@ -147,8 +147,10 @@ describe.each(runners)('referral deadlines through the worker on the $name runne
     expect(mailsTo(supervisor.email)).toHaveLength(1);
     expect(reminder?.subject).toBe('Parcours : une orientation attend la réponse de votre structure');
     expect(escalation?.subject).toBe('Parcours : une orientation de votre structure reste sans réponse');
+    // The partner opens the referral it received; the sender's supervisor, the case.
+    expect(reminder?.text).toContain(`${publicUrl}/partenaire/orientations/${draft.id}`);
+    expect(escalation?.text).toContain(`${publicUrl}/dossiers/${opened.id}`);
     for (const mail of [reminder, escalation]) {
-      expect(mail?.text).toContain(`${publicUrl}/cases/${opened.id}`);
       for (const word of ['Martin', 'Camille', 'prime d’activité', 'Madame']) expect(mail?.decoded).not.toContain(word);
     }
     // The escalation links to the territory's list of referrals past their deadlines (« Pilotage »).

@@ -11,4 +11,4 @@ export {
 } from './client.ts';
 export { rowsOf } from './rows.ts';
 export * from './schema/index.ts';
-export { type Actor, applicationRole, systemActor, withActor } from './with-actor.ts';
+export { type Actor, applicationRole, systemActor, systemRole, withActor } from './with-actor.ts';

@@ -23,23 +23,26 @@ export const systemActor: Actor = Object.freeze({ kind: 'system', id: null, orga
 export const applicationRole = 'parcours_app';
 
 /**
+ * The system's role (migration 0012): the policies admit every row to it, and to no one else — being the
+ * system is a role the connection must hold, not a setting any session could write.
+ */
+export const systemRole = 'parcours_system';
+
+/**
  * Every query touching person data runs inside this wrapper: one transaction that switches to the
  * application role (`SET LOCAL ROLE`, here as `set_config('role', …)` so it travels in the same statement)
  * and names the actor and the acting organisation (`parcours.actor_*`, transaction-local). The forced
  * row-level security policies read those settings, so a forgotten filter in application code cannot widen
  * access — whoever the connection is, PGlite's superuser included, since the role is switched here.
  */
-// `parcours.visible_case` is the policies' memo of the last case found visible in this transaction
-// (migration 0008); it starts empty in every actor transaction.
 export async function withActor<T>(db: Database, actor: Actor, work: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(
-      sql`select set_config('role', ${applicationRole}, true),
+      sql`select set_config('role', ${actor.kind === 'system' ? systemRole : applicationRole}, true),
                  set_config('parcours.actor_kind', ${actor.kind}, true),
                  set_config('parcours.actor_id', ${actor.id ?? ''}, true),
                  set_config('parcours.organisation_id', ${actor.organisationId ?? ''}, true),
-                 set_config('parcours.territory_scope', ${actor.territoryScope ?? ''}, true),
-                 set_config('parcours.visible_case', '', true)`,
+                 set_config('parcours.territory_scope', ${actor.territoryScope ?? ''}, true)`,
     );
     return work(tx as Transaction);
   });

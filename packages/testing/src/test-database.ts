@@ -92,6 +92,11 @@ async function ensureServiceRole(serverUrl: string): Promise<void> {
     await admin.unsafe(`do $$ begin
       create role ${serviceRole} login nosuperuser nocreatedb nocreaterole inherit in role parcours_app;
     exception when duplicate_object or unique_violation then null; end $$`);
+    // The system's role (migration 0012), for the system actor's transactions; granted again on every run,
+    // since the service role may predate it.
+    await admin.unsafe(`do $$ begin
+      if not pg_has_role('${serviceRole}', 'parcours_system', 'member') then grant parcours_system to ${serviceRole}; end if;
+    exception when others then null; end $$`);
   } finally {
     await admin.end({ timeout: 2 });
   }

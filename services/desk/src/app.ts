@@ -68,6 +68,9 @@ export function createApp(deps: AppDependencies): Express {
   // DSFR and the desk's stylesheet: before the session, which they never need.
   const assets = createDeskAssets();
   app.use(assets.router);
+  // Everything past the static files may carry person data (a page, an API answer, an export): no cache on
+  // the way nor in the browser keeps a copy. Routes that can be cached say so themselves.
+  app.use(noStore);
 
   // The session is loaded before anything may refuse a request, so that a refusal on a page is drawn as the
   // agent's own page (header, organisation). Bodies are not read here: each route reads its own once its
@@ -140,6 +143,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(problemHandler);
   return app;
 }
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
   res.set({

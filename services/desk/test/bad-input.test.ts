@@ -280,3 +280,19 @@ describe('no work before authentication', () => {
     expect(problemOf(response).type).toBe('urn:parcours:problem:payload-too-large');
   });
 });
+
+describe('answers carrying person data', () => {
+  it('when a person, a case or a page is read, then the answer says no-store; a stylesheet may be cached', async () => {
+    const { caseId, personId } = await openLaragneCase(reception);
+    for (const path of [`/api/v1/cases/${caseId}`, `/api/v1/cases/${caseId}/timeline`, `/api/v1/persons/${personId}/consents`]) {
+      const response = await reception.get(path).expect(200);
+      expect({ path, cacheControl: response.headers['cache-control'] }).toEqual({ path, cacheControl: 'no-store' });
+    }
+    const client = await logInThroughForm(app, emails.reception);
+    const page = await client.get(`/dossiers/${caseId}`).expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    const stylesheet = /href="(\/static\/[^"]+\.css)"/.exec(page.text)?.[1] as string;
+    const css = await request(app).get(stylesheet).expect(200);
+    expect(css.headers['cache-control']).not.toBe('no-store');
+  });
+});

@@ -25,7 +25,7 @@ export interface WorkerDeps {
   redisUrl?: string | null;
   /** Where mail goes: a configuration (SMTP URL or capture folder), or a ready transport. */
   mail: MailConfig | MailTransport;
-  /** Base URL of the app; mails link to `${publicUrl}/cases/<id>`. */
+  /** Base URL of the app; mails link to `${publicUrl}/dossiers/<id>` (a partner: `/partenaire/orientations/<referral id>`). */
   publicUrl: string;
   /** Domain time, for deadlines. The outbox is judged on the database's own clock. */
   clock?: EngineClock;

@@ -133,8 +133,8 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
     await sleep(200);
     expect(mailsTo(colleague.email)).toHaveLength(1);
     expect(mail?.subject).toBe('Parcours : un dossier vous a été confié');
-    expect(mail?.text).toContain(`${publicUrl}/cases/${opened.id}`);
-    expect(mail?.html).toContain(`href="${publicUrl}/cases/${opened.id}"`);
+    expect(mail?.text).toContain(`${publicUrl}/dossiers/${opened.id}`);
+    expect(mail?.html).toContain(`href="${publicUrl}/dossiers/${opened.id}"`);
     expect(mail?.text).toMatch(/le \d{1,2} mars 2026 à 10:00/); // the opening, in Paris time
     for (const word of personalData) expect(mail?.decoded).not.toContain(word);
 
@@ -185,7 +185,7 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Parcours : une échéance est dépassée sur un dossier que vous suivez');
     expect(mails[0]?.text).toContain('« accueil »');
-    expect(mails[0]?.text).toContain(`${publicUrl}/cases/${opened.id}`);
+    expect(mails[0]?.text).toContain(`${publicUrl}/dossiers/${opened.id}`);
     for (const word of personalData) expect(mails[0]?.decoded).not.toContain(word);
   });
 

@@ -65,7 +65,8 @@ export const getCaseRoute = defineRoute({
     const found = await getCase(deps.db, params.caseId, call);
     if (!found) throw caseNotFound();
     const etag = etagOf(found.revision);
-    const headers = { ETag: etag, 'Cache-Control': 'private, no-cache' };
+    // The ETag lets a client ask again cheaply (If-None-Match); no copy is kept by a cache or the browser.
+    const headers = { ETag: etag, 'Cache-Control': 'no-store' };
     if (req.get('if-none-match') === etag) return { status: 304, headers };
     return { status: 200, body: found, headers };
   },

@@ -54,7 +54,9 @@ const pathOf = (page: Page) => new URL(page.url()).pathname;
  * new document before it is read.
  */
 async function navigate(target: Locator): Promise<void> {
-  await Promise.all([target.page().waitForNavigation({ waitUntil: 'load' }), target.click()]);
+  const page = target.page();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
+  await page.locator('main').first().waitFor({ state: 'attached' });
 }
 
 for (const javaScript of [true, false]) {

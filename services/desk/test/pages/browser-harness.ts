@@ -71,8 +71,10 @@ export async function openContext(browser: Browser, baseUrl: string, options: { 
     timezoneId: 'Europe/Paris',
     viewport: { width: 1280, height: 900 },
   });
-  // Short waits: a page of this app answers in milliseconds, and a failing step must say what it waited for.
-  context.setDefaultTimeout(5_000);
+  // Every wait is on the page's own signal (a navigation committed, the document loaded, the <main> landmark,
+  // a URL, an element); this ceiling only bounds how long a step that will never come is waited for, so a
+  // loaded machine slows the suite down instead of failing it.
+  context.setDefaultTimeout(browserStepCeilingMs);
   const page = await context.newPage();
   const watched: WatchedContext = { context, page, urls: [], errors: [] };
   page.on('request', (request) => watched.urls.push(request.url()));
@@ -107,13 +109,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 
-/** Clicks a link or a submit button and waits for the page it leads to (after any redirect). */
+/** How long a browser step may wait for its signal before the test fails: a ceiling, never a pause. */
+export const browserStepCeilingMs = 60_000;
+
+/**
+ * Clicks a link or a submit button and waits for the page it leads to (after any redirect): the new
+ * document's navigation, its load, then its <main> landmark (every page of the desk has one).
+ */
 export async function navigate(target: Locator): Promise<void> {
   const page = target.page();
   const committed = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
   await target.click();
   await committed;
   await page.waitForLoadState('load');
+  await page.locator('main').first().waitFor({ state: 'attached' });
 }
 
 export async function logIn(page: Page, email: string, secret = password): Promise<void> {

@@ -42,7 +42,6 @@ const flash = (page: Page) => page.locator('main .fr-alert--sm[role="status"]').
 async function openAs(email: string): Promise<WatchedContext> {
   const watched = await openContext(browser, served.baseUrl, { javaScript: true });
   // Several sessions and axe on a loaded test machine: waits longer than the harness's 5 s.
-  watched.context.setDefaultTimeout(15_000);
   await logIn(watched.page, email, demoPassword);
   return watched;
 }

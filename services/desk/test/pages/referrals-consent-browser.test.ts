@@ -69,7 +69,6 @@ describe('a referral travels to a partner under the person’s consent, in two b
       openContext(browser, served.baseUrl, { javaScript: true }),
     ]);
     // Two sessions, axe on every page and a loaded test machine: waits longer than the harness's 5 s.
-    for (const watched of [agent, partner]) watched.context.setDefaultTimeout(15_000);
     await Promise.all([logIn(agent.page, emails.reception, demoPassword), logIn(partner.page, emails.partner, demoPassword)]);
   });
 

@@ -42,7 +42,6 @@ describe('« Pilotage » in the browser', () => {
   it('when the supervisor opens the delays, then the charts are drawn under the app’s own policy, beside their tables', async () => {
     // The harness's JavaScript contexts bypass the CSP to inject axe: this one keeps it, and watches the console.
     const context = await browser.newContext({ baseURL: served.baseUrl, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
-    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -64,7 +63,6 @@ describe('« Pilotage » in the browser', () => {
 
   it('when each report is opened, then axe finds no violation, and the filters and the CSV export work', async () => {
     const watched = await openContext(browser, served.baseUrl, { javaScript: true });
-    watched.context.setDefaultTimeout(15_000);
     const { page } = watched;
     await logIn(page, supervisorEmail, 'parcours-demo');
     for (const path of ['/pilotage/delais', '/pilotage/depassements', '/pilotage/non-recours', '/pilotage/activite']) {

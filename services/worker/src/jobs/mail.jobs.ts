@@ -48,7 +48,10 @@ export function createMailJobHandlers(
   | 'effect.notifyReferralAnswered'
   | 'consent.withdrawn'
 > {
-  const caseUrl = (caseId: string) => `${deps.publicUrl}/cases/${caseId}`;
+  // The desk's pages (`/dossiers/…` for those who follow the case, `/partenaire/orientations/…` for the partner
+  // a referral was sent to): a link its recipient can open once logged in (test/mail-links.test.ts).
+  const caseUrl = (caseId: string) => `${deps.publicUrl}/dossiers/${caseId}`;
+  const partnerReferralUrl = (referralId: string) => `${deps.publicUrl}/partenaire/orientations/${referralId}`;
   return {
     'effect.notifyCaseAssigned': async (effect, job) => {
       await sendAgentMail(deps, {
@@ -77,7 +80,7 @@ export function createMailJobHandlers(
         causeId: job.id,
         template: 'referral-reminder',
         caseId: effect.caseId,
-        data: { caseUrl: caseUrl(effect.caseId), remindedAt: await occurredAt(deps.db, effect, deps.now()) },
+        data: { caseUrl: partnerReferralUrl(effect.referralId), remindedAt: await occurredAt(deps.db, effect, deps.now()) },
         recipients: await referralRecipientPartners(deps.db, effect.referralId),
       });
     },

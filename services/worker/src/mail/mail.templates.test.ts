@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMailRenderer, mailTemplateNames } from './mail.templates.ts';
 
-const caseUrl = 'https://parcours.example.test/cases/3f6c1a2e-8b4d-4c3e-9a1f-0d2e4b6a8c0e';
+const caseUrl = 'https://parcours.example.test/dossiers/3f6c1a2e-8b4d-4c3e-9a1f-0d2e4b6a8c0e';
 const inboxUrl = 'https://parcours.example.test/partenaire/orientations';
 // 09:00 UTC on 9 March 2026 is 10:00 in Paris (winter time).
 const at = new Date('2026-03-09T09:00:00Z');
