@@ -1,4 +1,4 @@
-import { type Database, type Executor, rowsOf } from '@parcours/db';
+import { auditRowDigestOfStored, type Database, type Executor, rowsOf } from '@parcours/db';
 import { sql } from 'drizzle-orm';
 import {
   canonicalVersion,
@@ -27,7 +27,11 @@ export type AuditFindingKind =
   /** A row is inside a sealed range but was not there when it was sealed. */
   | 'row_inserted'
   /** The chain does not contain the head recorded elsewhere (tail cut off or chain rebuilt). */
-  | 'head_mismatch';
+  | 'head_mismatch'
+  /** A row's keyed digest does not match its content: changed since it was written, sealed or not. */
+  | 'row_digest_mismatch'
+  /** A row written after keyed digests began carries none: inserted by something without the key. */
+  | 'row_digest_missing';
 
 export interface AuditFinding {
   kind: AuditFindingKind;
@@ -58,6 +62,11 @@ export interface VerifyAuditOptions {
   expectHead?: { number: number; hash: string };
   /** Seals read per query. */
   pageSize?: number;
+  /**
+   * The key of the rows' digests (`AUDIT_DIGEST_KEY`, or the one derived from the services' secret): every
+   * row's digest is recomputed with it. Without a key, only the chain is checked.
+   */
+  digestKey?: string | null;
 }
 
 interface SealRow {
@@ -157,6 +166,7 @@ export async function verifyAuditChain(db: Database, options: VerifyAuditOptions
         message: `seal ${options.expectHead.number}, recorded as a head, is not in the chain (the chain ends at ${previous?.number ?? 'no seal'})`,
       });
     }
+    if (options.digestKey) findings.push(...(await verifyRowDigests(tx, options.digestKey)));
     const [unsealed] = rowsOf<{ count: string; oldest: string | null }>(
       await tx.execute(
         sql`select count(*)::text as count, to_char(min(at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as oldest
@@ -174,6 +184,79 @@ export async function verifyAuditChain(db: Database, options: VerifyAuditOptions
     };
   };
   return db.transaction(async (tx) => work(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+interface DigestedRow {
+  sequence: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  organisation_id: string | null;
+  action: string;
+  subject_kind: string;
+  subject_ids: string;
+  purpose: string | null;
+  consent_id: string | null;
+  outcome: string;
+  request_id: string | null;
+  row_digest: string | null;
+}
+
+/**
+ * Every row's keyed digest, recomputed from its content as PostgreSQL gives it back: sealed or not, a row
+ * changed since its insert no longer matches. Rows before the first digested one predate the digests.
+ */
+async function verifyRowDigests(tx: Executor, key: string): Promise<AuditFinding[]> {
+  const findings: AuditFinding[] = [];
+  let after = 0n;
+  let digestsBegun = false;
+  for (;;) {
+    const rows = rowsOf<DigestedRow>(
+      await tx.execute(sql`
+        select sequence::text as sequence, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+               actor_kind, actor_id, organisation_id::text as organisation_id, action, subject_kind,
+               array_to_json(subject_ids)::text as subject_ids, purpose, consent_id::text as consent_id, outcome,
+               request_id, row_digest
+        from audit_events where sequence > ${after.toString()}::bigint order by sequence limit 5000`),
+    );
+    for (const row of rows) {
+      const sequence = Number(row.sequence);
+      if (row.row_digest === null) {
+        if (digestsBegun) {
+          findings.push({ kind: 'row_digest_missing', sealNumber: null, sequence, message: `row ${sequence} carries no digest` });
+        }
+        continue;
+      }
+      digestsBegun = true;
+      const expected = auditRowDigestOfStored(
+        {
+          at: row.at,
+          actorKind: row.actor_kind,
+          actorId: row.actor_id,
+          organisationId: row.organisation_id,
+          action: row.action,
+          subjectKind: row.subject_kind,
+          subjectIds: JSON.parse(row.subject_ids) as string[],
+          purpose: row.purpose,
+          consentId: row.consent_id,
+          outcome: row.outcome,
+          requestId: row.request_id,
+        },
+        key,
+      );
+      if (expected !== row.row_digest) {
+        findings.push({
+          kind: 'row_digest_mismatch',
+          sealNumber: null,
+          sequence,
+          message: `row ${sequence}: its content does not match the digest written with it`,
+        });
+      }
+    }
+    if (rows.length < 5000) break;
+    after = BigInt((rows.at(-1) as DigestedRow).sequence);
+  }
+  return findings;
 }
 
 const verbs = { row_removed: 'was removed', row_altered: 'was altered', row_inserted: 'was inserted after sealing' } as const;

@@ -1,10 +1,10 @@
-import { openDatabase } from '@parcours/db';
+import { derivedAuditDigestKey, openDatabase } from '@parcours/db';
 import { z } from 'zod';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
 /**
  * Verifies the audit's hash chain against the rows:
- *   DATABASE_URL=postgres://… npm run -w @parcours/audit verify [-- --expect-head <number>:<hash>] [--json]
+ *   DATABASE_URL=postgres://… [AUDIT_DIGEST_KEY=… | SESSION_SECRET=…] npm run -w @parcours/audit verify [-- --expect-head <number>:<hash>] [--json]
  * Exit code 0 when the chain is intact, 1 on any finding, 2 on a usage error. The last line names the
  * head; record it outside the database and pass it back with --expect-head next time, so that a chain
  * cut short or rebuilt from scratch is detected too.
@@ -39,7 +39,14 @@ async function main(args: string[]): Promise<number> {
   }
   const database = await openDatabase({ url: databaseUrl.data, maxConnections: 1 });
   try {
-    const result = await verifyAuditChain(database.db, expectHead?.success ? { expectHead: expectHead.data } : {});
+    // The rows' digests are checked with the services' key: AUDIT_DIGEST_KEY, or the one derived from SESSION_SECRET.
+    const digestKey =
+      process.env.AUDIT_DIGEST_KEY ?? (process.env.SESSION_SECRET ? derivedAuditDigestKey(process.env.SESSION_SECRET) : null);
+    if (!digestKey) process.stderr.write('No AUDIT_DIGEST_KEY nor SESSION_SECRET: the rows’ digests are not checked.\n');
+    const result = await verifyAuditChain(database.db, {
+      digestKey,
+      ...(expectHead?.success ? { expectHead: expectHead.data } : {}),
+    });
     if (json) {
       write(`${JSON.stringify(result, null, 2)}\n`);
     } else {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditEvents, type Database, rowsOf } from '@parcours/db';
+import { auditEvents, auditRowDigestOf, type Database, rowsOf } from '@parcours/db';
 import { availableBackends, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,10 +55,37 @@ async function asSuperuserBypassingTriggers(
 
 const kindsOf = (findings: AuditFinding[]) => findings.map((finding) => [finding.kind, finding.sealNumber, finding.sequence]);
 
+/** Columns outside the chain's line, and why. */
+const outsideTheLine: Record<string, string> = {
+  row_digest: 'the keyed digest of the same content, checked against it by the verifier (a digest of a digest adds nothing)',
+};
+
 it('when a column is added to audit_events, then the canonical serialisation must name it (a new version)', () => {
-  const tableColumns = Object.values(getTableColumns(auditEvents)).map((column) => column.name);
+  const tableColumns = Object.values(getTableColumns(auditEvents))
+    .map((column) => column.name)
+    .filter((name) => !(name in outsideTheLine));
   expect([...tableColumns].sort()).toEqual([...canonicalColumns].sort());
 });
+
+const digestKey = 'a key the database never holds, long enough';
+
+/** An audit row as the desk and the engine write one: its digest computed from the same values. */
+async function insertDigestedRow(db: Database, index: number): Promise<void> {
+  const row = {
+    at: new Date(Date.UTC(2026, 2, 2, 9, 0, index, 123)),
+    actorKind: 'agent',
+    actorId: randomUUID(),
+    organisationId: randomUUID(),
+    action: 'case.read',
+    subjectKind: 'case',
+    subjectIds: [randomUUID()],
+    purpose: index % 2 === 0 ? 'social_support' : null,
+    consentId: null,
+    outcome: 'allowed',
+    requestId: `req-${index}`,
+  };
+  await db.insert(auditEvents).values({ ...row, rowDigest: auditRowDigestOf(row, digestKey) });
+}
 
 describe.each(availableBackends())('audit chain on %s', (backend) => {
   it('when rows are sealed, then verification is clean and covers every row', async () => {
@@ -98,6 +125,23 @@ describe.each(availableBackends())('audit chain on %s', (backend) => {
     const [seal] = await sealAllAudit(db, { now: later });
     expect(seal).toMatchObject({ fromSequence: 1, toSequence: 6, rowCount: 4 });
     expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it('when a row is changed before its seal, then its keyed digest no longer matches; a row without one is named', async () => {
+    const db = await freshDatabase(backend);
+    for (let index = 0; index < 4; index += 1) await insertDigestedRow(db, index);
+    expect(await verifyAuditChain(db, { digestKey })).toMatchObject({ ok: true, unsealedRows: 4 });
+    // Not sealed yet: the chain alone would seal the changed row as it now is.
+    await asSuperuserBypassingTriggers(db, 'audit_events', sql`update audit_events set outcome = 'denied' where sequence = 2`);
+    await insertRows(db, 1);
+    const result = await verifyAuditChain(db, { digestKey });
+    expect(kindsOf(result.findings)).toEqual([
+      ['row_digest_mismatch', null, 2],
+      ['row_digest_missing', null, 5],
+    ]);
+    // The same rows under another key all mismatch: the key, not the table, makes the digest.
+    const forged = await verifyAuditChain(db, { digestKey: 'another key of at least thirty-two characters' });
+    expect(forged.findings.filter((finding) => finding.kind === 'row_digest_mismatch')).toHaveLength(4);
   });
 
   it('when anyone updates, deletes or truncates audit rows or seals, then the database refuses', async () => {

@@ -1,4 +1,13 @@
 export {
+  type AuditRowContent,
+  auditDigestKey,
+  auditRowDigestOf,
+  auditRowDigestOfStored,
+  configureAuditDigestKey,
+  derivedAuditDigestKey,
+  microsecondInstantOf,
+} from './audit-digest.ts';
+export {
   type Database,
   type DatabaseBackend,
   type DatabaseHandle,

@@ -1,6 +1,7 @@
 import { addWorkingDays } from '@parcours/calendar';
 import {
   type Actor,
+  auditRowDigestOf,
   caseMembers,
   cases,
   caseTimers,
@@ -196,6 +197,19 @@ async function recordStep(
     payload: { caseId: subject.caseId, referralId: subject.referralId, revision: subject.revision, params: effect.params },
   }));
   const subjectIds = subject.referralId ? [subject.referralId, subject.caseId] : [subject.caseId];
+  const audit = {
+    at: now,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    organisationId: actor.organisationId,
+    action: subject.kind === 'journey' ? 'case.transition' : 'referral.transition',
+    subjectKind: subject.kind === 'journey' ? 'case' : 'referral',
+    subjectIds,
+    purpose: null,
+    consentId: null,
+    outcome: 'allowed',
+    requestId: requestId ?? null,
+  };
   // JSON parameters keep the statement the same on postgres.js and PGlite (no driver-specific arrays).
   await tx.execute(sql`
     with ${step.subjectUpdate ? sql`subject_row as (${step.subjectUpdate}),` : sql``}
@@ -230,11 +244,11 @@ async function recordStep(
       union all
       select e.job_name, e.payload from jsonb_to_recordset(${JSON.stringify(effects)}::jsonb) as e(job_name text, payload jsonb)
     )
-    insert into audit_events (at, actor_kind, actor_id, organisation_id, action, subject_kind, subject_ids, outcome, request_id)
-    select ${at}::timestamptz, ${actor.kind}, ${actor.id}, ${actor.organisationId}::uuid,
-           ${subject.kind === 'journey' ? 'case.transition' : 'referral.transition'},
-           ${subject.kind === 'journey' ? 'case' : 'referral'},
-           array(select jsonb_array_elements_text(${JSON.stringify(subjectIds)}::jsonb)), 'allowed', ${requestId ?? null}
+    insert into audit_events (at, actor_kind, actor_id, organisation_id, action, subject_kind, subject_ids, outcome,
+                              request_id, row_digest)
+    select ${at}::timestamptz, ${audit.actorKind}, ${audit.actorId}, ${audit.organisationId}::uuid, ${audit.action},
+           ${audit.subjectKind}, array(select jsonb_array_elements_text(${JSON.stringify(subjectIds)}::jsonb)), 'allowed',
+           ${audit.requestId}, ${auditRowDigestOf(audit)}
   `);
 }
 

@@ -1,4 +1,4 @@
-import type { Database } from '@parcours/db';
+import { configureAuditDigestKey, type Database, derivedAuditDigestKey } from '@parcours/db';
 import { type EngineClock, systemClock } from '@parcours/engine';
 import type { Logger } from '@parcours/observability';
 import { csrfSync } from 'csrf-sync';
@@ -45,6 +45,11 @@ export interface AppDependencies {
   loginThrottlePolicy?: LoginThrottlePolicy;
   /** Signs partner links (HMAC). At least 32 characters; derived from `sessionSecret` when absent. */
   partnerLinkSecret?: string;
+  /**
+   * Keys the digest every audit row carries (`auditRowDigestOf`), for the whole process; derived from
+   * `sessionSecret` when absent. At least 32 characters; never stored in the database.
+   */
+  auditDigestKey?: string;
   /** Keys the identity digests persons are matched by across structures. At least 32 characters; derived from `sessionSecret` when absent. */
   identityMatchSecret?: string;
 }
@@ -58,6 +63,7 @@ const workingDayMs = 10 * 60 * 60 * 1000;
  */
 export function createApp(deps: AppDependencies): Express {
   const clock = deps.clock ?? systemClock;
+  configureAuditDigestKey(deps.auditDigestKey ?? derivedAuditDigestKey(deps.sessionSecret));
   const app = express();
   app.disable('x-powered-by');
   // ETags are the case revision, set by the routes themselves; Express's body hashes would mislead.

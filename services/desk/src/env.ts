@@ -8,6 +8,8 @@ export const deskEnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /** Signs session cookies; rotate it to end every session. */
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters'),
+  /** Keys the digest each audit row carries; the worker needs the same. Optional: derived from SESSION_SECRET. */
+  AUDIT_DIGEST_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(32).optional()),
   /**
    * Signs the links of partners without an account (HMAC). Optional: derived from SESSION_SECRET when
    * absent; set it to rotate one key without ending every session (rotating it voids every issued link).

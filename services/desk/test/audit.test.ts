@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { agents, auditEvents, caseMembers, type Database, memberships, persons } from '@parcours/db';
+import { verifyAuditChain } from '@parcours/audit';
+import { agents, auditEvents, caseMembers, type Database, derivedAuditDigestKey, memberships, persons } from '@parcours/db';
 import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import type { MembershipRole } from '@parcours/vocabulary';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDeskWorld, createTestApp, type DeskWorld, logIn } from './harness.ts';
+import { createDeskWorld, createTestApp, type DeskWorld, logIn, sessionSecret } from './harness.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -308,5 +309,32 @@ describe('exportPersonData', () => {
       sql`select count(*)::int as n from audit_events where action = 'person.export' and outcome = 'denied' and ${scene.world.personId} = any(subject_ids)`,
     );
     expect(JSON.stringify(denied)).toContain('"n":1');
+  });
+});
+
+describe('keyed digests', () => {
+  it('when the desk and the engine write audit rows, then each carries a digest the verifier recomputes with the services’ key', async () => {
+    // A database of its own: the other scenes insert fixture audit rows directly, without a digest.
+    const own = await createTestDatabase();
+    try {
+      const world = await createDeskWorld(own.db);
+      const { app } = createTestApp((await own.connectAsService()).db);
+      const reception = await logIn(app, world.agentEmail);
+      const opened = await reception
+        .post('/api/v1/cases')
+        .send({ channel: 'physical', expressedRequest: 'Aide', members: [{ personId: world.personId, role: 'primary' }] })
+        .expect(201);
+      await reception
+        .post(`/api/v1/cases/${opened.body.id}/events`)
+        .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: opened.body.revision })
+        .expect(200);
+      await reception.get(`/api/v1/cases/${opened.body.id}`).expect(200);
+      const rows = await own.db.select().from(auditEvents);
+      expect(rows.map((row) => row.action)).toEqual(expect.arrayContaining(['case.read', 'case.transition']));
+      expect(rows.every((row) => row.rowDigest !== null)).toBe(true);
+      expect((await verifyAuditChain(own.db, { digestKey: derivedAuditDigestKey(sessionSecret) })).findings).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -18,6 +18,12 @@ export const workerEnvSchema = z.object({
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Longer than any transaction that writes audit rows: see @parcours/audit. */
   AUDIT_SAFETY_MARGIN_MS: z.coerce.number().int().min(0).default(120_000),
+  /**
+   * Keys the digest each audit row carries (the worker writes them for the timers it fires): the same as the
+   * desk's. Unset, it is derived from SESSION_SECRET; with neither, the worker refuses to start.
+   */
+  AUDIT_DIGEST_KEY: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
+  SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

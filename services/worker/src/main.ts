@@ -1,4 +1,4 @@
-import { openDatabase } from '@parcours/db';
+import { configureAuditDigestKey, derivedAuditDigestKey, openDatabase } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
 import { parseWorkerEnv } from './env.ts';
 import { createWorker } from './worker.ts';
@@ -6,6 +6,12 @@ import { createWorker } from './worker.ts';
 /** The worker alone, as its own process, on PostgreSQL. (`npm start` composes it with the desk instead.) */
 const logger = createLogger({ name: 'worker' });
 const env = parseWorkerEnv();
+const auditKey = env.AUDIT_DIGEST_KEY ?? (env.SESSION_SECRET ? derivedAuditDigestKey(env.SESSION_SECRET) : null);
+if (!auditKey) {
+  process.stderr.write('Set AUDIT_DIGEST_KEY (or SESSION_SECRET, as the desk has it): audit rows must carry their digest.\n');
+  process.exit(1);
+}
+configureAuditDigestKey(auditKey);
 const database = await openDatabase({ url: env.DATABASE_URL });
 const worker = createWorker({
   db: database.db,

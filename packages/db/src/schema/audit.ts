@@ -36,6 +36,11 @@ export const auditEvents = pgTable(
     consentId: uuid('consent_id'),
     outcome: text('outcome').notNull(),
     requestId: text('request_id'),
+    /**
+     * HMAC-SHA256 of the row's content under a key the database does not hold, written with the row (see
+     * `auditRowDigestOf`): a row changed before its seal no longer matches it. Null on rows older than it.
+     */
+    rowDigest: text('row_digest'),
   },
   (t) => [
     check('audit_events_actor_kind_check', sql.raw(`actor_kind in (${sqlInList(actorKinds)})`)),

@@ -1,4 +1,4 @@
-import { type Actor, auditEvents, type Database, type Executor, withActor } from '@parcours/db';
+import { type Actor, auditEvents, auditRowDigestOf, type Database, type Executor, withActor } from '@parcours/db';
 import type { ActingAgent } from '../../policy/access-policy.ts';
 
 export type AuditOutcome = 'allowed' | 'denied';
@@ -32,22 +32,13 @@ export async function recordAudit(
   entry: AuditEntry,
   call: { requestId: string; at: Date },
 ): Promise<void> {
-  await tx.insert(auditEvents).values({
-    at: call.at,
-    actorKind: 'agent',
-    actorId: agent.agentId,
-    organisationId: agent.organisationId,
-    action: entry.action,
-    subjectKind: entry.subjectKind,
-    subjectIds: entry.subjectIds,
-    outcome: entry.outcome,
-    requestId: call.requestId,
-  });
+  await recordActorAudit(tx, { kind: 'agent', id: agent.agentId, organisationId: agent.organisationId }, entry, call);
 }
 
 /**
  * The same, for any actor (an agent, or a partner through a signed link), with the purpose and the consent
- * that allowed a disclosure: "who saw my file, why, on which authorisation" can then be answered.
+ * that allowed a disclosure: "who saw my file, why, on which authorisation" can then be answered. The row
+ * carries its keyed digest (`auditRowDigestOf`), computed here from the same values.
  */
 export async function recordActorAudit(
   tx: Executor,
@@ -55,7 +46,7 @@ export async function recordActorAudit(
   entry: AuditEntry & { purpose?: string | null; consentId?: string | null },
   call: { requestId: string; at: Date },
 ): Promise<void> {
-  await tx.insert(auditEvents).values({
+  const row = {
     at: call.at,
     actorKind: actor.kind,
     actorId: actor.id,
@@ -67,7 +58,8 @@ export async function recordActorAudit(
     consentId: entry.consentId ?? null,
     outcome: entry.outcome,
     requestId: call.requestId,
-  });
+  };
+  await tx.insert(auditEvents).values({ ...row, rowDigest: auditRowDigestOf(row) });
 }
 
 /**
