@@ -5,7 +5,14 @@ import { sql } from 'drizzle-orm';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.ts';
-import { completeAnswers, createTerritoryWorld, emails, logInAs, openLaragneCase } from './territory-world.ts';
+import {
+  caseWithThreeSentReferrals,
+  completeAnswers,
+  createTerritoryWorld,
+  emails,
+  logInAs,
+  openLaragneCase,
+} from './territory-world.ts';
 
 /**
  * When a query fails, the log says which (class, SQLSTATE, constraint, request id) and never what it carried:
@@ -15,7 +22,7 @@ import { completeAnswers, createTerritoryWorld, emails, logInAs, openLaragneCase
 let database: TestDatabase;
 let reception: TestAgent;
 const lines: string[] = [];
-const names = ['Zéphirine', 'Quintard', 'Chauffage coupé depuis novembre', 'Suivi à Serres'];
+const names = ['Zéphirine', 'Quintard', 'Chauffage coupé depuis novembre', 'Suivi à Serres', 'Préfère Gap'];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -41,7 +48,7 @@ afterAll(async () => {
   await database?.close();
 });
 afterEach(async () => {
-  for (const table of ['person_identities', 'cases', 'assessments', 'referent_handovers']) {
+  for (const table of ['person_identities', 'cases', 'assessments', 'referent_handovers', 'orientation_choices']) {
     await database.db.execute(sql.raw(`drop trigger if exists refuse_write on ${table}`));
   }
 });
@@ -90,6 +97,27 @@ describe('logs when a query fails', () => {
     const response = await reception
       .post(`/api/v1/assessments/${draft.body.id}/draft`)
       .send({ answers: completeAnswers({ housing: { level: 'severe', note: 'Chauffage coupé depuis novembre' } }) });
+    expectLogsClean(response.status);
+  });
+
+  it('when recording an orientation choice fails in the database, then the log holds none of its reason', async () => {
+    const { caseId } = await openLaragneCase(reception, ['START_ASSESSMENT', 'COMPLETE_ASSESSMENT']);
+    await refuseWritesTo('orientation_choices');
+    const response = await reception
+      .post(`/api/v1/cases/${caseId}/orientation-choices`)
+      .send({ serviceId: 'caf-acces-droits', reasonCode: 'other', reasonText: 'Préfère Gap' });
+    expectLogsClean(response.status);
+  });
+
+  it('when handing the case over fails in the database, then the log holds none of the note', async () => {
+    const { caseId, scope } = await caseWithThreeSentReferrals(reception);
+    const read = await reception.get(`/api/v1/cases/${caseId}`).expect(200);
+    await refuseWritesTo('referent_handovers');
+    const response = await reception.post(`/api/v1/cases/${caseId}/referent`).send({
+      expectedRevision: read.body.revision,
+      referentOrganisationId: scope.recipientOrganisationIds[1],
+      note: 'Suivi à Serres',
+    });
     expectLogsClean(response.status);
   });
 });
