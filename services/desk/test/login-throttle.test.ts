@@ -119,7 +119,7 @@ describe('login back-off', () => {
     ]);
   });
 
-  it('when the login form is backing off, then the page says how long to wait, in French', async () => {
+  it('when the login form is backing off, then the form comes back saying how long to wait, in French', async () => {
     const { app } = desk();
     const client = request.agent(app);
     const address = '198.51.100.8';
@@ -141,5 +141,8 @@ describe('login back-off', () => {
     expect(waiting.status).toBe(429);
     expect(waiting.headers['retry-after']).toBe('1');
     expect(waiting.text).toContain('Réessayez dans 1 seconde');
+    // The form again, e-mail kept, so that the agent can try once the wait is over.
+    expect(waiting.text).toContain('name="password"');
+    expect(waiting.text).toContain(`value="${emails.admin}"`);
   });
 });

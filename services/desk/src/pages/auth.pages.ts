@@ -69,7 +69,13 @@ export const logInPage = definePage({
       const acting = session.organisations.find((organisation) => organisation.id === session.actingOrganisationId);
       res.redirect(303, acting ? landingPathFor(acting.roles) : '/structure');
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'invalid_credentials') throw error;
+      const refused = error instanceof AppError && (error.code === 'invalid_credentials' || error.code === 'too_many_requests');
+      if (!refused) throw error;
+      // The form again, with what went wrong: a back-off says how long to wait, and the agent can retry then.
+      const backingOff = error.code === 'too_many_requests';
+      if (backingOff && error.details.retryAfterSeconds !== undefined) {
+        res.set('Retry-After', String(error.details.retryAfterSeconds));
+      }
       await renderPage(
         deps,
         req,
@@ -78,10 +84,10 @@ export const logInPage = definePage({
         {
           title: 'Connexion',
           email,
-          error: 'Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.',
+          error: backingOff ? error.message : 'Adresse e-mail ou mot de passe incorrect. Vérifiez-les et réessayez.',
           motive: null,
         },
-        { status: 401 },
+        { status: backingOff ? 429 : 401 },
       );
     }
   },
