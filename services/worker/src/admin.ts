@@ -1,20 +1,22 @@
 import { openDatabase } from '@parcours/db';
 import { z } from 'zod';
 import { listJobFailures, replayJobFailure } from './jobs/job-failures.repository.ts';
+import { listUndeliveredMail, resendMail } from './mail/agent-mail.ts';
 
 /**
  * Failed jobs, for an administrator:
  *   npm run -w @parcours/worker jobs -- failed
  *   npm run -w @parcours/worker jobs -- replay <failure id>
+ *   npm run -w @parcours/worker jobs -- resend-mail <delivery id>   (a mail `uncertain` or `failed`, once checked)
  * A replay puts the job back through the outbox; the running worker (whichever runner) picks it up.
  */
-const usage = 'usage: jobs failed | jobs replay <failure id>\n';
+const usage = 'usage: jobs failed | jobs replay <failure id> | jobs resend-mail <delivery id>\n';
 
 const write = (text: string) => process.stdout.write(text);
 
 async function main(args: string[]): Promise<number> {
   const [command, failureId] = args;
-  if (command !== 'failed' && command !== 'replay') {
+  if (command !== 'failed' && command !== 'replay' && command !== 'resend-mail') {
     process.stderr.write(usage);
     return 2;
   }
@@ -39,11 +41,26 @@ async function main(args: string[]): Promise<number> {
         ];
         write(`${columns.join('  ')}\n`);
       }
+      // Mails refused for now (their job retries them) and mails whose sending was cut short: an uncertain one
+      // may have left, so it is resent only by an admin who checked (`jobs resend-mail <id>`).
+      const undelivered = await listUndeliveredMail(database.db);
+      if (undelivered.length > 0)
+        write('\nMails not delivered (failed: retried by their job; uncertain: check, then resend-mail):\n');
+      for (const mail of undelivered) {
+        write(
+          `${[mail.id, mail.claimedAt.toISOString(), mail.template, mail.status, `${mail.attempts} attempt(s)`, mail.lastError ?? ''].join('  ')}\n`,
+        );
+      }
       return 0;
     }
     if (!failureId) {
       process.stderr.write(usage);
       return 2;
+    }
+    if (command === 'resend-mail') {
+      const resent = await resendMail(database.db, failureId);
+      write(`${failureId}: ${resent}\n`);
+      return resent === 'requeued' ? 0 : 1;
     }
     const outcome = await replayJobFailure(database.db, failureId, new Date());
     write(`${failureId}: ${outcome}\n`);

@@ -1,7 +1,7 @@
 import { type Database, outbox } from '@parcours/db';
 import { isJobName, jobIdOf, PoisonPayloadError } from '@parcours/jobs';
 import { type Logger, safeErrorText } from '@parcours/observability';
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { recordJobFailure } from './jobs/job-failures.repository.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 
@@ -54,7 +54,7 @@ export async function relayOutboxBatch(deps: OutboxRelayDeps): Promise<number> {
           });
           await tx
             .update(outbox)
-            .set({ dispatchedAt: sql`now()`, attempts: row.attempts + 1, lastError: message })
+            .set({ dispatchedAt: sql`now()`, completedAt: sql`now()`, attempts: row.attempts + 1, lastError: message })
             .where(eq(outbox.id, row.id));
         } else {
           // The queue is unreachable: leave the row, try again later, backing off up to a minute.
@@ -76,15 +76,61 @@ export async function relayOutboxBatch(deps: OutboxRelayDeps): Promise<number> {
 }
 
 /**
- * For the in-process runner, whose queue dies with the process: relays again the rows dispatched in the
- * last `window`, so a job that was waiting in memory (a mail between two retries, say) is not lost.
- * Handlers are idempotent, so a job that had already finished does nothing the second time.
+ * The rows relayed but not completed are owed: their job may still be waiting in the queue (a retry after a
+ * refused mail), running, or lost with the queue (Redis restarted without its data, `FLUSHALL`, an in-process
+ * queue gone with its process). Each is enqueued again under its own job id: a queue that still holds it
+ * ignores the duplicate, one that lost it runs it, and the handler is idempotent either way. Oldest first,
+ * and each one re-enqueued moves to the back (`dispatched_at` renewed), so a long backlog is walked through.
+ * Answers how many rows were enqueued again.
  */
-export async function redeliverRecentOutbox(db: Database, windowMs: number): Promise<number> {
-  const rows = await db
-    .update(outbox)
-    .set({ dispatchedAt: null })
-    .where(and(sql`${outbox.dispatchedAt} > now() - make_interval(secs => ${windowMs / 1000})`, isNull(outbox.lastError)))
-    .returning({ id: outbox.id });
-  return rows.length;
+export async function redispatchOwedOutbox(deps: {
+  db: Database;
+  jobs: JobQueue;
+  logger: Logger;
+  /** Rows relayed more recently than this are left alone (their first delivery is under way). */
+  graceMs: number;
+  batchSize?: number;
+}): Promise<number> {
+  const { db, jobs, logger } = deps;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ id: outbox.id, jobName: outbox.jobName, payload: outbox.payload })
+      .from(outbox)
+      .where(
+        and(
+          isNotNull(outbox.dispatchedAt),
+          isNull(outbox.completedAt),
+          sql`${outbox.dispatchedAt} <= now() - make_interval(secs => ${deps.graceMs / 1000})`,
+        ),
+      )
+      .orderBy(asc(outbox.dispatchedAt))
+      .limit(deps.batchSize ?? 200)
+      .for('update', { skipLocked: true });
+    let enqueued = 0;
+    for (const row of rows) {
+      if (!isJobName(row.jobName)) continue;
+      try {
+        await jobs.enqueueUnchecked(row.jobName, row.payload, { jobId: jobIdOf(row.jobName, row.payload, row.id) });
+      } catch (error) {
+        // The queue is away: the rows stay owed, the next round tries again.
+        logger.warn({ outboxId: row.id, job: row.jobName, err: error }, 'owed outbox row not enqueued again');
+        break;
+      }
+      await tx.update(outbox).set({ dispatchedAt: sql`now()` }).where(eq(outbox.id, row.id));
+      enqueued += 1;
+    }
+    return enqueued;
+  });
 }
+
+/** Records that a relayed job is done (its effect is in PostgreSQL, or it failed for good): no longer owed. */
+export async function completeOutboxRow(db: Database, jobId: string): Promise<void> {
+  // Only relayed jobs run under their outbox row's id; a timer delivery's id names its timer instead.
+  if (!uuidPattern.test(jobId)) return;
+  await db
+    .update(outbox)
+    .set({ completedAt: sql`now()` })
+    .where(and(eq(outbox.id, jobId), isNull(outbox.completedAt)));
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

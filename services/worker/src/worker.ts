@@ -8,9 +8,10 @@ import { createJobProcessor, type JobHandlers } from './jobs/job-processor.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import { createMailJobHandlers } from './jobs/mail.jobs.ts';
 import { createTimerJobHandlers } from './jobs/timer.jobs.ts';
+import { resolveStalePendingMail, stalePendingMailMs } from './mail/agent-mail.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import { createMailTransport, type MailConfig, type MailTransport } from './mail/mail.transport.ts';
-import { redeliverRecentOutbox, relayOutboxBatch } from './outbox.relay.ts';
+import { redispatchOwedOutbox, relayOutboxBatch } from './outbox.relay.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 import { createBullmqRunner } from './runners/bullmq.runner.ts';
 import { createInProcessRunner } from './runners/in-process.runner.ts';
@@ -41,6 +42,14 @@ export interface WorkerDeps {
   queuePrefix?: string;
   /** Replaces every job's first retry delay (tests); the catalog's attempts still apply. */
   retryDelayMs?: number;
+  /**
+   * How often relayed jobs not yet completed are enqueued again (default 30 s), and how long after its relay a
+   * job is left to its first delivery before that (default 60 s). See `redispatchOwedOutbox`.
+   */
+  redispatchIntervalMs?: number;
+  redispatchGraceMs?: number;
+  /** A mail delivery `pending` for longer was cut short by a dead worker: marked `uncertain` (default 15 min). */
+  stalePendingMailMs?: number;
 }
 
 export interface ParcoursWorker {
@@ -48,10 +57,6 @@ export interface ParcoursWorker {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-
-// The in-process queue dies with its process; rows dispatched this recently are relayed again at start.
-// It covers the longest retry span of the catalog (mail: about ten minutes) with room to spare.
-const inProcessRedeliveryWindowMs = 60 * 60 * 1000;
 
 /**
  * The worker: relays the outbox onto a job runner, runs the catalogued handlers, and sweeps timers. It
@@ -123,6 +128,22 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     logger,
   );
 
+  // A job is done when PostgreSQL records it (outbox.completed_at), not when a queue accepts it: what was
+  // relayed and is still owed goes back on the queue, so a Redis that lost its data, or an in-process queue
+  // gone with its process, loses nothing. Stale `pending` mails (a worker died mid-send) become `uncertain`.
+  const redispatchGraceMs = deps.redispatchGraceMs ?? 60_000;
+  const redispatch = createPeriodicTask(
+    'outbox-redispatch',
+    deps.redispatchIntervalMs ?? 30_000,
+    async () => {
+      await resolveStalePendingMail(deps.db, logger, deps.stalePendingMailMs ?? stalePendingMailMs);
+      const enqueued = await redispatchOwedOutbox({ db: deps.db, jobs, logger, graceMs: redispatchGraceMs });
+      if (enqueued > 0) logger.info({ enqueued }, 'owed outbox rows enqueued again');
+      return false;
+    },
+    logger,
+  );
+
   // Supervision's read model follows the log from the database itself (not the outbox): a batch folds whole
   // transactions, under an advisory lock, so several workers take turns (see @parcours/supervision-store).
   const supervisionIntervalMs = deps.supervisionIntervalMs ?? 5_000;
@@ -137,11 +158,16 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     runner: runner.kind,
     async start() {
       await runner.start(processor);
-      if (runner.kind === 'in-process') {
-        const redelivered = await redeliverRecentOutbox(deps.db, inProcessRedeliveryWindowMs);
-        if (redelivered > 0) logger.info({ redelivered }, 'recent outbox rows relayed again');
+      // What an earlier run relayed and never completed (its queue may be gone): enqueued again at once.
+      let owed = 0;
+      for (;;) {
+        const enqueued = await redispatchOwedOutbox({ db: deps.db, jobs, logger, graceMs: 0, batchSize: 500 });
+        owed += enqueued;
+        if (enqueued < 500) break;
       }
+      if (owed > 0) logger.info({ owed }, 'owed outbox rows enqueued again at start');
       relay.start();
+      redispatch.start();
       sweep.start();
       auditSeal.start();
       supervision.start();
@@ -150,6 +176,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     async stop() {
       // 1. Stop claiming: no outbox row is taken, no timer swept, no audit sealed, nothing folded from here on.
       await relay.stop();
+      await redispatch.stop();
       await sweep.stop();
       await auditSeal.stop();
       await supervision.stop();

@@ -6,6 +6,7 @@ import { createFixtureTerritory, createTestDatabase, type FixtureTerritory, type
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createWorker, listJobFailures, type ParcoursWorker, replayJobFailure } from '../src/index.ts';
+import { listUndeliveredMail, resendMail } from '../src/mail/agent-mail.ts';
 import { obliterateQueues } from '../src/runners/bullmq.runner.ts';
 import { ShiftedClock, sleep, startSmtpServer, waitFor } from './support.ts';
 
@@ -65,7 +66,7 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
     running = [];
   });
 
-  async function startWorker(): Promise<ParcoursWorker> {
+  async function startWorker(overrides: Partial<Parameters<typeof createWorker>[0]> = {}): Promise<ParcoursWorker> {
     const worker = createWorker({
       // As in production: a non-owner role under row-level security.
       db: (await database.connectAsService()).db,
@@ -78,6 +79,7 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
       sweepIntervalMs: 100,
       queuePrefix: prefix,
       retryDelayMs: 2,
+      ...overrides,
     });
     await worker.start();
     running.push(worker);
@@ -122,6 +124,72 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
     const rows = await database.db.select().from(outbox).where(eq(outbox.jobName, 'timer.armed'));
     return rows.some((row) => (row.payload as { timerRowId: string }).timerRowId === timerRowId && row.dispatchedAt !== null);
   };
+
+  it('when the queue loses a mail job waiting for its retry (Redis emptied, or the in-process queue gone with its process), then it is enqueued again from PostgreSQL and mailed once', async () => {
+    const opened = await open(colleague.id);
+    smtp.refuse(1);
+    // A first attempt refused, its retry 3 s away: long enough to lose it.
+    const slowRetries = { retryDelayMs: 3_000, redispatchIntervalMs: 100, redispatchGraceMs: 300 };
+    const first = await startWorker(slowRetries);
+    await waitFor(async () => (await deliveriesOf(opened.id)).some((row) => row.status === 'failed'), 'the refused attempt');
+    const [effect] = (await outboxRowsOf(opened.id)).filter((row) => row.jobName === 'effect.notifyCaseAssigned');
+    expect(effect?.completedAt).toBeNull();
+    if (redisUrl) {
+      // What FLUSHALL does to this deployment's queues (other test files share the Redis): the retry is gone.
+      await obliterateQueues(redisUrl, prefix);
+    } else {
+      // The in-process queue dies with its process; the next start finds the row owed.
+      await stopWorker(first);
+      await startWorker(slowRetries);
+    }
+    await waitFor(async () => mailsTo(colleague.email).length > 0, 'the mail, enqueued again');
+    await waitFor(
+      async () => (await outboxRowsOf(opened.id)).find((row) => row.id === effect?.id)?.completedAt != null,
+      'the job recorded done',
+    );
+    await sleep(800); // several redispatch rounds: nothing more goes out
+    expect(mailsTo(colleague.email)).toHaveLength(1);
+    expect(await deliveriesOf(opened.id)).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })]);
+  });
+
+  it('when a mail was left pending by a worker that died mid-send, then it is marked uncertain for an admin, never sent again', async () => {
+    const opened = await open(colleague.id);
+    const [effect] = (await outboxRowsOf(opened.id)).filter((row) => row.jobName === 'effect.notifyCaseAssigned');
+    // What the dead worker left: the delivery claimed 20 minutes ago, the outbox row relayed and never completed.
+    await database.db.insert(mailDeliveries).values({
+      idempotencyKey: `${effect?.id}:case-assigned:${colleague.id}`,
+      template: 'case-assigned',
+      recipientAgentId: colleague.id,
+      caseId: opened.id,
+      status: 'pending',
+      attempts: 1,
+      claimedAt: sql`now() - interval '20 minutes'`,
+    });
+    await database.db
+      .update(outbox)
+      .set({ dispatchedAt: sql`now() - interval '20 minutes'` })
+      .where(eq(outbox.id, effect?.id as string));
+    await startWorker({ redispatchIntervalMs: 100, redispatchGraceMs: 300 });
+    await waitFor(async () => (await deliveriesOf(opened.id))[0]?.status === 'uncertain', 'the stale delivery resolved');
+    await waitFor(
+      async () => (await outboxRowsOf(opened.id)).find((row) => row.id === effect?.id)?.completedAt != null,
+      'the job run again and done',
+    );
+    await sleep(300);
+    expect(mailsTo(colleague.email)).toHaveLength(0);
+    const [uncertain] = await deliveriesOf(opened.id);
+    expect(uncertain?.lastError).toMatch(/unknown/);
+    expect((await listUndeliveredMail(database.db)).map((mail) => [mail.id, mail.status])).toContainEqual([
+      uncertain?.id,
+      'uncertain',
+    ]);
+    // The admin checked that it did not arrive, and sends it again: once.
+    expect(await resendMail(database.db, uncertain?.id as string)).toBe('requeued');
+    await waitFor(async () => mailsTo(colleague.email).length > 0, 'the mail sent again by the admin');
+    await sleep(500);
+    expect(mailsTo(colleague.email)).toHaveLength(1);
+    expect(await resendMail(database.db, uncertain?.id as string)).toBe('already_sent');
+  });
 
   it('when a case is assigned to a colleague, then they get one mail through SMTP, linking to the case and naming no one', async () => {
     const opened = await open(colleague.id);

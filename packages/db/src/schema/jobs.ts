@@ -19,11 +19,20 @@ export const outbox = pgTable(
     payload: jsonb('payload').notNull(),
     availableAt: instant('available_at').notNull().defaultNow(),
     dispatchedAt: instant('dispatched_at'),
+    /**
+     * When the job's effect was recorded here (its handler finished, or it failed for good into job_failures).
+     * Until then the row is owed: a queue that lost it (Redis restarted empty, a process gone) gets it again
+     * from the redispatch sweep. A job is done when PostgreSQL says so, not when a queue accepted it.
+     */
+    completedAt: instant('completed_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: createdAt(),
   },
-  (t) => [index('outbox_pending_idx').on(t.availableAt).where(sql`dispatched_at is null`)],
+  (t) => [
+    index('outbox_pending_idx').on(t.availableAt).where(sql`dispatched_at is null`),
+    index('outbox_owed_idx').on(t.dispatchedAt).where(sql`dispatched_at is not null and completed_at is null`),
+  ],
 );
 
 /**
@@ -39,7 +48,14 @@ export const mailDeliveries = pgTable(
     template: text('template').notNull(),
     recipientAgentId: uuid('recipient_agent_id').references(() => agents.id),
     caseId: uuid('case_id').references(() => cases.id),
+    /**
+     * pending → sent | failed; `uncertain`: claimed, then its sender died before recording the outcome (the
+     * message may or may not have left). Never sent again automatically (a mail sent twice cannot be taken
+     * back): listed for an admin, who checks and replays.
+     */
     status: text('status').notNull().default('pending'),
+    /** When the current attempt claimed the row: a `pending` far older than any send is stale. */
+    claimedAt: instant('claimed_at').notNull().defaultNow(),
     providerMessageId: text('provider_message_id'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -48,7 +64,7 @@ export const mailDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('mail_deliveries_idempotency_key').on(t.idempotencyKey),
-    check('mail_deliveries_status_check', sql`status in ('pending', 'sent', 'failed')`),
+    check('mail_deliveries_status_check', sql`status in ('pending', 'sent', 'failed', 'uncertain')`),
   ],
 );
 

@@ -1,6 +1,7 @@
 import type { Database } from '@parcours/db';
 import { isJobName, type JobName, type JobPayload, PoisonPayloadError, parsePayload, type RetryPolicy } from '@parcours/jobs';
 import { type Logger, safeErrorText } from '@parcours/observability';
+import { completeOutboxRow } from '../outbox.relay.ts';
 import type { JobProcessor, QueuedJob } from '../runners/job-runner.ts';
 import { recordJobFailure } from './job-failures.repository.ts';
 
@@ -44,11 +45,14 @@ export function createJobProcessor(deps: {
         poison: true,
         failedAt: new Date(),
       });
+      await completeOutboxRow(db, job.id);
       throw error;
     }
     const name = job.name as JobName;
     try {
       await (deps.handlers[name] as JobHandler<JobName>)(payload as JobPayload<JobName>, { name, id: job.id });
+      // Done when PostgreSQL says so: from here the row is no longer owed, whatever becomes of the queue.
+      await completeOutboxRow(db, job.id);
       log.debug('job done');
     } catch (error) {
       const finalAttempt = job.attemptsMade + 1 >= deps.retryPolicyOf(name).attempts;
@@ -63,6 +67,7 @@ export function createJobProcessor(deps: {
           poison: false,
           failedAt: new Date(),
         });
+        await completeOutboxRow(db, job.id);
       }
       throw error;
     }

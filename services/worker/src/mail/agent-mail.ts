@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Database, mailDeliveries } from '@parcours/db';
+import { type Database, mailDeliveries, outbox } from '@parcours/db';
 import { type Logger, safeErrorText } from '@parcours/observability';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { MailRenderer, MailTemplateData, MailTemplateName } from './mail.templates.ts';
 import type { MailTransport } from './mail.transport.ts';
 
@@ -33,7 +33,9 @@ export interface AgentMailDeps {
  *   refused → `failed`, and the job throws so that the queue retries it;
  * - `sent`: skipped;
  * - `pending`: another run is sending it, or a crash cut a send short and nobody knows whether it left.
- *   Skipped: a mail possibly lost is visible in the table; a mail sent twice cannot be taken back.
+ *   Skipped: a mail sent twice cannot be taken back. A `pending` older than any send is turned `uncertain`
+ *   by `resolveStalePendingMail` and listed for an admin (never left pending for ever, never resent alone);
+ * - `uncertain`: skipped, until an admin replays it.
  */
 export async function sendAgentMail<N extends MailTemplateName>(
   deps: AgentMailDeps,
@@ -74,10 +76,11 @@ export async function sendAgentMail<N extends MailTemplateName>(
         caseId: mail.caseId,
         status: 'pending',
         attempts: 1,
+        claimedAt: sql`now()`,
       })
       .onConflictDoUpdate({
         target: mailDeliveries.idempotencyKey,
-        set: { status: 'pending', attempts: sql`${mailDeliveries.attempts} + 1`, lastError: null },
+        set: { status: 'pending', attempts: sql`${mailDeliveries.attempts} + 1`, lastError: null, claimedAt: sql`now()` },
         setWhere: sql`${mailDeliveries.status} = 'failed'`,
       })
       .returning({ id: mailDeliveries.id });
@@ -111,4 +114,76 @@ export async function sendAgentMail<N extends MailTemplateName>(
   }
   if (failures.length > 0) throw new Error(`mail not sent for deliveries ${failures.join(', ')}`);
   return { sent, skipped };
+}
+
+/** A send takes seconds; a claim this old was cut short by its worker's death. */
+export const stalePendingMailMs = 15 * 60 * 1000;
+
+/**
+ * Turns the deliveries left `pending` by a worker that died mid-send into `uncertain` (the message may have
+ * left or not), with a warning line each: visible to admins (`jobs failed`), never resent automatically.
+ */
+export async function resolveStalePendingMail(db: Database, logger: Logger, olderThanMs = stalePendingMailMs): Promise<number> {
+  const resolved = await db
+    .update(mailDeliveries)
+    .set({ status: 'uncertain', lastError: 'the worker stopped while sending: whether the message left is unknown' })
+    .where(
+      and(
+        eq(mailDeliveries.status, 'pending'),
+        sql`${mailDeliveries.claimedAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
+      ),
+    )
+    .returning({ id: mailDeliveries.id, template: mailDeliveries.template });
+  for (const row of resolved) {
+    logger.warn({ mailDeliveryId: row.id, template: row.template }, 'mail left pending by a stopped worker: marked uncertain');
+  }
+  return resolved.length;
+}
+
+export interface UndeliveredMail {
+  id: string;
+  template: string;
+  status: 'failed' | 'uncertain';
+  attempts: number;
+  lastError: string | null;
+  claimedAt: Date;
+}
+
+/** Deliveries an admin should look at: refused for now (`failed`, retried by their job) or `uncertain`. */
+export async function listUndeliveredMail(db: Database, limit = 100): Promise<UndeliveredMail[]> {
+  const rows = await db
+    .select({
+      id: mailDeliveries.id,
+      template: mailDeliveries.template,
+      status: mailDeliveries.status,
+      attempts: mailDeliveries.attempts,
+      lastError: mailDeliveries.lastError,
+      claimedAt: mailDeliveries.claimedAt,
+    })
+    .from(mailDeliveries)
+    .where(sql`${mailDeliveries.status} in ('failed', 'uncertain')`)
+    .orderBy(mailDeliveries.claimedAt)
+    .limit(limit);
+  return rows as UndeliveredMail[];
+}
+
+/**
+ * An admin, having checked that an `uncertain` (or `failed`) mail did not arrive, sends it again: the delivery
+ * goes back to `failed` and its cause (the outbox row named by its idempotency key) is owed again, so the
+ * worker runs the job once more and the mail leaves once. Answers what was done.
+ */
+export async function resendMail(db: Database, deliveryId: string): Promise<'requeued' | 'not_found' | 'already_sent'> {
+  return db.transaction(async (tx) => {
+    const [delivery] = await tx.select().from(mailDeliveries).where(eq(mailDeliveries.id, deliveryId)).for('update');
+    if (!delivery) return 'not_found';
+    if (delivery.status === 'sent') return 'already_sent';
+    const causeId = delivery.idempotencyKey.split(':')[0] as string;
+    await tx.update(mailDeliveries).set({ status: 'failed' }).where(eq(mailDeliveries.id, deliveryId));
+    const requeued = await tx
+      .update(outbox)
+      .set({ dispatchedAt: null, completedAt: null, availableAt: sql`now()` })
+      .where(eq(outbox.id, causeId))
+      .returning({ id: outbox.id });
+    return requeued.length > 0 ? 'requeued' : 'not_found';
+  });
 }

@@ -21,10 +21,26 @@ export function createBullmqRunner(options: BullmqRunnerOptions): JobRunner {
   // block on Redis and must retry for ever, as BullMQ requires.
   const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   const consumer = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  for (const connection of [producer, consumer]) {
-    connection.on('error', (error) => options.logger.warn({ err: error }, 'redis connection error'));
+  // One line when Redis goes away and one when it is back, in the structured log (not a stack trace per retry).
+  for (const [role, connection] of [
+    ['producer', producer],
+    ['consumer', consumer],
+  ] as const) {
+    let down = false;
+    connection.on('error', (error) => {
+      if (!down) options.logger.warn({ err: error, connection: role }, 'redis connection lost');
+      down = true;
+    });
+    connection.on('ready', () => {
+      if (down) options.logger.info({ connection: role }, 'redis connection back');
+      down = false;
+    });
   }
   const queues = new Map<QueueName, Queue>(queueNames.map((name) => [name, new Queue(name, { connection: producer, prefix })]));
+  // A queue re-emits its connection's errors: without a listener Node prints them as uncaught stack traces.
+  for (const [name, queue] of queues) {
+    queue.on('error', (error) => options.logger.debug({ err: error, queue: name }, 'bullmq queue error'));
+  }
   const workers: Worker[] = [];
 
   const queueOf = (name: JobName): Queue => queues.get(jobCatalog[name].queue) as Queue;

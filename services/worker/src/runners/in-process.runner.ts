@@ -100,7 +100,8 @@ export function createInProcessRunner(options: { logger: Logger }): JobRunner {
       const running = [...jobs.values()].flatMap((job) => (job.running ? [job.running] : []));
       await Promise.allSettled(running);
       // Waiting and delayed jobs are dropped with the memory that held them. Nothing is lost: the sweep
-      // reschedules timers, and the next start relays recent outbox rows again (see redeliverRecentOutbox).
+      // reschedules timers, and every relayed job stays owed until PostgreSQL records it done, so the next
+      // start enqueues it again (see redispatchOwedOutbox).
       if (jobs.size > 0) options.logger.info({ dropped: jobs.size }, 'in-process jobs dropped at stop');
       jobs.clear();
     },
