@@ -18,6 +18,7 @@ export {
   schema,
   type Transaction,
 } from './client.ts';
+export { type MigrationStatus, readMigrationStatus } from './migration-status.ts';
 export { rowsOf } from './rows.ts';
 export * from './schema/index.ts';
 export { type Actor, applicationRole, systemActor, systemRole, withActor } from './with-actor.ts';

@@ -10,7 +10,7 @@ import { authRoutes } from './api/auth.routes.ts';
 import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, sendCaseEventRoute } from './api/cases.routes.ts';
 import { consentRoutes } from './api/consents.routes.ts';
 import { directoryRoutes } from './api/directory.routes.ts';
-import { healthRoute } from './api/health.routes.ts';
+import { healthRoute, readyRoute } from './api/health.routes.ts';
 import { openApiRoute } from './api/openapi.routes.ts';
 import { orientationRoutes } from './api/orientation.routes.ts';
 import { partnerLinkRoutes } from './api/partner-links.routes.ts';
@@ -50,6 +50,8 @@ export interface AppDependencies {
    * `sessionSecret` when absent. At least 32 characters; never stored in the database.
    */
   auditDigestKey?: string;
+  /** The deployment's Redis (the worker's queues), when it has one: `/ready` checks it answers. */
+  redisUrl?: string | null;
   /** Keys the identity digests persons are matched by across structures. At least 32 characters; derived from `sessionSecret` when absent. */
   identityMatchSecret?: string;
 }
@@ -108,6 +110,7 @@ export function createApp(deps: AppDependencies): Express {
 
   const routes: AnyRoute[] = [
     healthRoute,
+    readyRoute,
     ...authRoutes({ passport, loginThrottle, csrf }),
     createPersonRoute,
     searchPersonsRoute,
@@ -128,7 +131,14 @@ export function createApp(deps: AppDependencies): Express {
   const directory = new DirectoryCache(deps.db);
   const partnerLinkSecret = partnerLinkSecretOf(deps.partnerLinkSecret, deps.sessionSecret);
   const identityMatchSecret = identityMatchSecretOf(deps.identityMatchSecret, deps.sessionSecret);
-  mountRoutes(app, routes, { db: deps.db, clock, directory, partnerLinkSecret, identityMatchSecret });
+  mountRoutes(app, routes, {
+    db: deps.db,
+    clock,
+    directory,
+    partnerLinkSecret,
+    identityMatchSecret,
+    redisUrl: deps.redisUrl ?? null,
+  });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.
   const pages = createPages({

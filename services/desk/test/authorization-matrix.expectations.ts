@@ -127,6 +127,7 @@ const supervisionOperation: Expectation = {
 
 export const expectations = {
   getHealth: publicOperation(200),
+  getReadiness: publicOperation(200),
   getOpenApiDocument: publicOperation(200),
   getCsrfToken: publicOperation(200),
   login: publicOperation(200),

@@ -333,6 +333,7 @@ const idsOf = (items: unknown) => (items as Array<{ id: string }>).map((item) =>
 
 const calls: Record<OperationId, OperationCall> = {
   getHealth: {},
+  getReadiness: {},
   getOpenApiDocument: {},
   getCsrfToken: {},
   login: { body: () => ({ email: matrixEmail('reception'), password: demoPassword }) },

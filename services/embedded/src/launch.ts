@@ -70,6 +70,7 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
     ...(env.IDENTITY_MATCH_SECRET ? { identityMatchSecret: env.IDENTITY_MATCH_SECRET } : {}),
     cookieSecure: env.COOKIE_SECURE,
     allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
+    redisUrl: env.REDIS_URL ?? null,
   });
   const server = listenDesk(app, env.PORT, env.HOST);
   await new Promise<void>((resolveListening, rejectListening) => {

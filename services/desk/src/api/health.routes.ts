@@ -1,3 +1,4 @@
+import { readMigrationStatus } from '@parcours/db';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.ts';
@@ -21,3 +22,74 @@ export const healthRoute = defineRoute({
     return { status: 200, body: { status: 'ok' }, headers: { 'Cache-Control': 'no-store' } };
   },
 });
+
+const readyView = z.object({
+  status: z.literal('ready'),
+  checks: z.object({
+    database: z.literal('ok'),
+    migrations: z.literal('ok'),
+    redis: z.enum(['ok', 'not_configured']),
+  }),
+});
+
+/**
+ * Readiness, for a load balancer or an orchestrator: PostgreSQL answers, every migration this code ships is
+ * applied, and Redis (when the deployment has one) answers. `/health` stays liveness (the process and its
+ * database). Each failing check is named in the 503 problem's `errors`.
+ */
+export const readyRoute = defineRoute({
+  operationId: 'getReadiness',
+  method: 'get',
+  path: '/ready',
+  summary: 'Le service est prêt : base de données jointe, migrations à jour, Redis joint s’il est configuré',
+  tags: ['operations'],
+  access: { kind: 'public' },
+  responses: { 200: { description: 'Prêt', schema: readyView } },
+  problems: { 503: 'Une dépendance manque : chaque vérification en échec est nommée' },
+  handle: async ({ req, deps }) => {
+    const failures: Array<{ field: string; message: string }> = [];
+    try {
+      const status = await readMigrationStatus(deps.db);
+      if (!status.current) {
+        failures.push({
+          field: 'migrations',
+          message: `Migrations en retard : la base est à ${status.applied ?? 'aucune'}, le code attend ${status.expected}.`,
+        });
+      }
+    } catch (error) {
+      req.log.error({ err: error }, 'readiness: database unreachable');
+      failures.push({ field: 'database', message: 'La base de données ne répond pas.' });
+    }
+    let redis: 'ok' | 'not_configured' = 'not_configured';
+    if (deps.redisUrl) {
+      if (await redisAnswers(deps.redisUrl)) redis = 'ok';
+      else failures.push({ field: 'redis', message: 'Redis ne répond pas.' });
+    }
+    if (failures.length > 0) {
+      throw new AppError('unavailable', 'Le service n’est pas prêt.', { errors: failures });
+    }
+    return {
+      status: 200,
+      body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', redis } },
+      headers: { 'Cache-Control': 'no-store' },
+    };
+  },
+});
+
+/** One PING on a connection of its own, given up after a second: readiness must answer fast. */
+async function redisAnswers(url: string): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, enableOfflineQueue: false });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (
+      (await Promise.race([client.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1_000))])) ===
+      'PONG'
+    );
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}

@@ -19,6 +19,8 @@ export interface RouteDependencies {
   partnerLinkSecret: string;
   /** Keys the identity digests persons are matched by across structures. */
   identityMatchSecret: string;
+  /** The deployment's Redis, when it has one: checked by `/ready`. */
+  redisUrl: string | null;
 }
 
 export interface HandlerInput<A extends Access, P, Q, B> {
