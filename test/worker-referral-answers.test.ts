@@ -102,7 +102,7 @@ describe('referral answers and consent withdrawals through the worker (in-proces
     expect(mailsTo(partnerEmail)).toHaveLength(1);
     expect(answered?.subject).toBe('Parcours : un partenaire a répondu à une orientation');
     expect(answered?.text).toContain('orientation acceptée');
-    expect(answered?.text).toContain(`${publicUrl}/cases/${opened.id}`);
+    expect(answered?.text).toContain(`${publicUrl}/dossiers/${opened.id}`);
     expect(ended?.subject).toBe('Parcours : une autorisation de partage a pris fin');
     expect(ended?.text).toContain(`${publicUrl}/partenaire/orientations`);
     for (const mail of [answered, ended]) {
