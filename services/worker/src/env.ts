@@ -18,6 +18,15 @@ export const workerEnvSchema = z.object({
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Longer than any transaction that writes audit rows: see @parcours/audit. */
   AUDIT_SAFETY_MARGIN_MS: z.coerce.number().int().min(0).default(120_000),
+  /** How often relayed jobs not yet done are enqueued again, and how long after its relay a job is left alone. */
+  REDISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
+  REDISPATCH_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** A mail delivery `pending` for longer was cut short by a dead worker: marked `uncertain`. */
+  STALE_PENDING_MAIL_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(15 * 60 * 1000),
   /**
    * Keys the digest each audit row carries (the worker writes them for the timers it fires): the same as the
    * desk's. Unset, it is derived from SESSION_SECRET; with neither, the worker refuses to start.

@@ -24,6 +24,9 @@ const worker = createWorker({
   queuePrefix: env.QUEUE_PREFIX,
   auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
   auditSafetyMarginMs: env.AUDIT_SAFETY_MARGIN_MS,
+  redispatchIntervalMs: env.REDISPATCH_INTERVAL_MS,
+  redispatchGraceMs: env.REDISPATCH_GRACE_MS,
+  stalePendingMailMs: env.STALE_PENDING_MAIL_MS,
 });
 await worker.start();
 

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { runMailFaults } from './mail-faults.ts';
+
+/**
+ * The short fault run, in every `npm test`: a few hundred cases, each fault once (SMTP refusing, Redis flushed,
+ * Redis killed and restarted empty, a worker killed mid-batch, PostgreSQL restarted), on services of its own.
+ */
+describe('faults survived', () => {
+  it('when Redis, a worker, PostgreSQL and the SMTP server fail in turn, then every mail arrives once or is marked uncertain, and nothing is owed', async () => {
+    const report = await runMailFaults({ cases: 300 });
+    expect(report.faults).toHaveLength(5);
+    expect(report.mailsExpected).toBe(300);
+    expect({
+      lost: report.lost,
+      duplicated: report.duplicated,
+      owed: report.owedOutboxRows,
+      pending: report.pendingDeliveries,
+    }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      owed: 0,
+      pending: 0,
+    });
+    expect(report.mailsDelivered + report.uncertain - report.uncertainDelivered).toBe(300);
+  }, 300_000);
+});
