@@ -147,7 +147,7 @@ export async function startMailSink(): Promise<MailSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onConnect(session, callback) {
+    onConnect(_session, callback) {
       if (sink.mode === 'close') {
         callback(Object.assign(new Error('Connection refused for the test'), { responseCode: 421 }));
         return;
