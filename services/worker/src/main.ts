@@ -28,14 +28,22 @@ const worker = createWorker({
   redispatchGraceMs: env.REDISPATCH_GRACE_MS,
   stalePendingMailMs: env.STALE_PENDING_MAIL_MS,
 });
-await worker.start();
-
+// Signals are heard from the start: a SIGTERM that arrives while the worker is starting stops it once started.
+let started: Promise<void> = Promise.resolve();
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  // Past 10 s, whatever still runs is left to recovery (BullMQ hands a locked job to another worker; a mail
+  // cut short is marked uncertain): the process exits rather than hang its supervisor.
+  const deadline = setTimeout(() => {
+    logger.error('worker shutdown timed out');
+    process.exit(1);
+  }, 10_000);
+  deadline.unref();
   try {
+    await started.catch(() => {});
     // The worker stops claiming, lets its jobs finish, closes its queues and mail transport…
     await worker.stop();
     // …and only then the database its jobs were writing to.
@@ -46,5 +54,16 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }
 }
+// A fault the code did not expect (postgres.js throws from a socket callback when PostgreSQL restarts under
+// it): one structured line, then exit 1 for the supervisor to restart the worker. Every relayed job is
+// owed until PostgreSQL records it done, so the next worker finishes the work (see redispatchOwedOutbox).
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    logger.fatal({ err: error, event }, 'worker stopping on an unexpected error');
+    process.exit(1);
+  });
+}
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+started = worker.start();
+await started;
