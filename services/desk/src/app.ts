@@ -10,7 +10,7 @@ import { authRoutes } from './api/auth.routes.ts';
 import { getCaseRoute, getCaseTimelineRoute, listCasesRoute, openCaseRoute, sendCaseEventRoute } from './api/cases.routes.ts';
 import { consentRoutes } from './api/consents.routes.ts';
 import { directoryRoutes } from './api/directory.routes.ts';
-import { healthRoute, readyRoute } from './api/health.routes.ts';
+import { healthRoute, metricsRoute, readyRoute } from './api/health.routes.ts';
 import { openApiRoute } from './api/openapi.routes.ts';
 import { orientationRoutes } from './api/orientation.routes.ts';
 import { partnerLinkRoutes } from './api/partner-links.routes.ts';
@@ -23,6 +23,7 @@ import { partnerLinkSecretOf } from './features/partner-links/partner-link-token
 import { identityMatchSecretOf } from './features/persons/person-match.ts';
 import { DatabaseSessionStore, sessionCookieName } from './http/database-session.store.ts';
 import { createPassport } from './http/log-in.ts';
+import { createDeskMetrics } from './http/metrics.ts';
 import { notFoundHandler, problemHandler } from './http/problem.ts';
 import { exposeRequestId, requestLogging } from './http/request-logging.ts';
 import { type AnyRoute, mountRoutes } from './http/route.ts';
@@ -50,6 +51,8 @@ export interface AppDependencies {
    * `sessionSecret` when absent. At least 32 characters; never stored in the database.
    */
   auditDigestKey?: string;
+  /** Serves `/metrics` to whoever presents this bearer token; absent, `/metrics` is not served. */
+  metricsToken?: string | null;
   /** The deployment's Redis (the worker's queues), when it has one: `/ready` checks it answers. */
   redisUrl?: string | null;
   /** Keys the identity digests persons are matched by across structures. At least 32 characters; derived from `sessionSecret` when absent. */
@@ -72,7 +75,8 @@ export function createApp(deps: AppDependencies): Express {
   app.set('etag', false);
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
-  app.use(requestLogging(deps.logger), exposeRequestId, securityHeaders);
+  const metrics = createDeskMetrics(deps.db);
+  app.use(requestLogging(deps.logger), exposeRequestId, securityHeaders, metrics.observeRequests);
   // DSFR and the desk's stylesheet: before the session, which they never need.
   const assets = createDeskAssets();
   app.use(assets.router);
@@ -111,6 +115,7 @@ export function createApp(deps: AppDependencies): Express {
   const routes: AnyRoute[] = [
     healthRoute,
     readyRoute,
+    metricsRoute,
     ...authRoutes({ passport, loginThrottle, csrf }),
     createPersonRoute,
     searchPersonsRoute,
@@ -138,6 +143,8 @@ export function createApp(deps: AppDependencies): Express {
     partnerLinkSecret,
     identityMatchSecret,
     redisUrl: deps.redisUrl ?? null,
+    metrics,
+    metricsToken: deps.metricsToken ?? null,
   });
 
   // The agents' pages (handlebars + DSFR), outside /api; their errors are pages, the API's problems.

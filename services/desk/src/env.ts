@@ -8,6 +8,8 @@ export const deskEnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /** Signs session cookies; rotate it to end every session. */
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters'),
+  /** Bearer token that reads `/metrics` (Prometheus); unset, `/metrics` is not served. */
+  METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16).optional()),
   /** The worker's Redis, when the deployment has one: `/ready` checks it answers. */
   REDIS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^rediss?$/ }).optional()),
   /** Keys the digest each audit row carries; the worker needs the same. Optional: derived from SESSION_SECRET. */

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     logger,
     sessionSecret: env.SESSION_SECRET,
     redisUrl: env.REDIS_URL ?? null,
+    metricsToken: env.METRICS_TOKEN ?? null,
     ...(env.AUDIT_DIGEST_KEY ? { auditDigestKey: env.AUDIT_DIGEST_KEY } : {}),
     ...(env.PARTNER_LINK_SECRET ? { partnerLinkSecret: env.PARTNER_LINK_SECRET } : {}),
     ...(env.IDENTITY_MATCH_SECRET ? { identityMatchSecret: env.IDENTITY_MATCH_SECRET } : {}),

@@ -128,6 +128,8 @@ const supervisionOperation: Expectation = {
 export const expectations = {
   getHealth: publicOperation(200),
   getReadiness: publicOperation(200),
+  // Served to the bearer of METRICS_TOKEN (the matrix presents it; readiness.test.ts checks the refusals).
+  getMetrics: publicOperation(200),
   getOpenApiDocument: publicOperation(200),
   getCsrfToken: publicOperation(200),
   login: publicOperation(200),

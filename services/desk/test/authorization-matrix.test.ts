@@ -28,7 +28,7 @@ import {
   personDataOperations,
   type ReferralState,
 } from './authorization-matrix.expectations.ts';
-import { sessionSecret } from './harness.ts';
+import { metricsToken, sessionSecret } from './harness.ts';
 import { completeAnswers, createTerritoryWorld, emails, housingAndWork, logInAs } from './territory-world.ts';
 
 /**
@@ -312,6 +312,7 @@ interface OperationCall {
   params?: (file: TestFile) => Record<string, string>;
   query?: (file: TestFile) => Record<string, string>;
   body?: (file: TestFile, cell: Cell) => unknown;
+  headers?: () => Record<string, string>;
   /** Lists: whether the answer shows the file. */
   shows?: (body: Record<string, unknown>, file: TestFile) => boolean;
 }
@@ -334,6 +335,7 @@ const idsOf = (items: unknown) => (items as Array<{ id: string }>).map((item) =>
 const calls: Record<OperationId, OperationCall> = {
   getHealth: {},
   getReadiness: {},
+  getMetrics: { headers: () => ({ Authorization: `Bearer ${metricsToken}` }) },
   getOpenApiDocument: {},
   getCsrfToken: {},
   login: { body: () => ({ email: matrixEmail('reception'), password: demoPassword }) },
@@ -569,6 +571,7 @@ async function runCell(operationId: OperationId, entry: Expectation, cell: Cell)
   const client = await clientFor(cell.principal, entry);
   let pending = client[method](path).set('X-Request-Id', requestId);
   if (call.query) pending = pending.query(call.query(fileOrNone));
+  if (call.headers) pending = pending.set(call.headers());
   if (method === 'post') pending = pending.send((call.body?.(fileOrNone, cell) ?? {}) as object);
   const response = await pending;
 

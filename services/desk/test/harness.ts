@@ -9,6 +9,8 @@ import { type AppDependencies, createApp } from '../src/index.ts';
 
 export const password = 'correct horse battery staple';
 export const sessionSecret = 'a test secret that is long enough to sign cookies';
+/** The bearer token the test apps serve `/metrics` to. */
+export const metricsToken = 'a metrics token for the tests';
 
 /** One hash for every test agent: argon2 is slow on purpose. */
 let passwordHash: Promise<string> | undefined;
@@ -59,7 +61,7 @@ export async function createDeskWorld(db: Database): Promise<DeskWorld> {
 
 export function createTestApp(db: Database, overrides: Partial<AppDependencies> = {}): { app: Express; clock: ManualClock } {
   const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
-  const app = createApp({ db, logger: createLogger({ name: 'desk-test' }), sessionSecret, clock, ...overrides });
+  const app = createApp({ db, logger: createLogger({ name: 'desk-test' }), sessionSecret, clock, metricsToken, ...overrides });
   return { app, clock };
 }
 

@@ -66,3 +66,31 @@ describe('readiness', () => {
     expect(problemOf(response).errors).toEqual([expect.objectContaining({ field: 'database' })]);
   });
 });
+
+describe('metrics', () => {
+  it('when the deployment sets a metrics token, then /metrics answers Prometheus text to its bearer only, with route templates and no ids', async () => {
+    const { app: without } = createTestApp((await database.connectAsService()).db, { metricsToken: null });
+    await request(without).get('/metrics').expect(404);
+
+    const token = 'a metrics token for the test';
+    const { app } = createTestApp((await database.connectAsService()).db, { metricsToken: token });
+    const caseId = '6f1c2a8e-1b2c-4d3e-8f90-1a2b3c4d5e6f';
+    await request(app).get(`/api/v1/cases/${caseId}`).expect(401);
+    await request(app).get('/metrics').expect(401);
+    await request(app).get('/metrics').set('Authorization', 'Bearer not the token').expect(401);
+    const scraped = await request(app).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(scraped.headers['content-type']).toMatch(/^text\/plain/);
+    expect(scraped.text).toMatch(/parcours_http_requests_total\{method="GET",route="\/api\/v1\/cases\/:caseId",status="401"\} 1/);
+    expect(scraped.text).toContain('parcours_http_request_duration_seconds_bucket');
+    for (const gauge of [
+      'parcours_outbox_oldest_waiting_seconds',
+      'parcours_jobs_failed',
+      'parcours_mail_deliveries{status="uncertain"}',
+      'parcours_audit_oldest_unsealed_seconds',
+      'parcours_referrals_in_breach',
+    ]) {
+      expect(scraped.text).toContain(gauge);
+    }
+    expect(scraped.text).not.toContain(caseId);
+  });
+});

@@ -6,6 +6,8 @@ export const embeddedEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** Bearer token that reads the desk's `/metrics`; unset, not served. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   PARCOURS_DATA_DIR: z.string().default('.data'),
   SESSION_SECRET: z.string().min(32).optional(),
   /** Signs partner links; derived from the session secret when absent. */

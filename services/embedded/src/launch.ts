@@ -71,6 +71,7 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
     cookieSecure: env.COOKIE_SECURE,
     allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
     redisUrl: env.REDIS_URL ?? null,
+    metricsToken: env.METRICS_TOKEN ?? null,
   });
   const server = listenDesk(app, env.PORT, env.HOST);
   await new Promise<void>((resolveListening, rejectListening) => {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readMigrationStatus } from '@parcours/db';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -92,4 +93,37 @@ async function redisAnswers(url: string): Promise<boolean> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * Prometheus metrics (`http/metrics.ts`): counts and ages only. Served when the deployment sets
+ * `METRICS_TOKEN`, to whoever presents it (`Authorization: Bearer …`); otherwise unknown, like any address.
+ */
+export const metricsRoute = defineRoute({
+  operationId: 'getMetrics',
+  method: 'get',
+  path: '/metrics',
+  summary: 'Mesures d’exploitation au format Prometheus (jeton METRICS_TOKEN requis)',
+  tags: ['operations'],
+  access: { kind: 'public' },
+  responses: { 200: { description: 'Les mesures, format texte de Prometheus' } },
+  problems: { 401: 'Jeton absent ou faux', 404: 'Mesures non activées (METRICS_TOKEN absent)' },
+  handle: async ({ req, deps }) => {
+    if (!deps.metricsToken) throw new AppError('not_found', 'Cette adresse ne correspond à rien.');
+    const presented = req.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
+    if (!sameSecret(presented, deps.metricsToken)) {
+      throw new AppError('unauthenticated', 'Présentez le jeton des mesures (Authorization: Bearer …).');
+    }
+    return {
+      status: 200,
+      text: { body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType },
+      headers: { 'Cache-Control': 'no-store' },
+    };
+  },
+});
+
+function sameSecret(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
 import type { Access, CallerOf } from '../policy/access-policy.ts';
 import type { CallOf } from './desk-call.ts';
+import type { DeskMetrics } from './metrics.ts';
 import { defaultBodyLimit, readBody, runMiddleware } from './request-body.ts';
 import { resolveCall } from './resolve-caller.ts';
 import { parseInput } from './validate.ts';
@@ -21,6 +22,9 @@ export interface RouteDependencies {
   identityMatchSecret: string;
   /** The deployment's Redis, when it has one: checked by `/ready`. */
   redisUrl: string | null;
+  /** Prometheus metrics, and the bearer token that reads them (none: `/metrics` is not served). */
+  metrics: DeskMetrics;
+  metricsToken: string | null;
 }
 
 export interface HandlerInput<A extends Access, P, Q, B> {
@@ -44,6 +48,8 @@ export interface Reply {
   html?: string;
   /** A CSV file instead of JSON (supervision's exports). */
   csv?: string;
+  /** Plain text with its content type (the Prometheus exposition format). */
+  text?: { body: string; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -124,6 +130,7 @@ export function mountRoutes(app: Express, routes: readonly AnyRoute[], deps: Rou
       if (reply.headers) res.set(reply.headers);
       if (reply.html !== undefined) res.status(reply.status).type('html').send(reply.html);
       else if (reply.csv !== undefined) res.status(reply.status).type('text/csv; charset=utf-8').send(reply.csv);
+      else if (reply.text !== undefined) res.status(reply.status).type(reply.text.contentType).send(reply.text.body);
       else if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     };

@@ -79,7 +79,13 @@ export interface PagesOptions {
 
 /** A request for a page, not for the JSON API, the health probe or a static file. */
 export function isPageRequest(req: Request): boolean {
-  return !req.path.startsWith('/api/') && req.path !== '/health' && req.path !== '/ready' && !req.path.startsWith('/static/');
+  return (
+    !req.path.startsWith('/api/') &&
+    req.path !== '/health' &&
+    req.path !== '/ready' &&
+    req.path !== '/metrics' &&
+    !req.path.startsWith('/static/')
+  );
 }
 
 /** The server-rendered pages of the desk (handlebars + DSFR), working without JavaScript. */
