@@ -352,14 +352,21 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
     expect(await deliveriesOf(opened.id)).toMatchObject([{ status: 'failed', attempts: 8 }]);
     expect((await listJobFailures(database.db)).map((row) => row.id)).toContain(failure.id);
 
+    // Failed for good is done for the outbox (listed instead): nothing enqueues it again on its own.
+    const effectRow = async () => (await outboxRowsOf(opened.id)).find((row) => row.id === effect?.id);
+    await waitFor(async () => (await effectRow())?.completedAt != null, 'the failed job recorded done');
+
     smtp.refuse(0);
     expect(await replayJobFailure(database.db, failure.id, new Date())).toBe('requeued');
+    // Replayed, it is owed again until it is done, whatever becomes of the queue.
+    expect((await effectRow())?.completedAt).toBeNull();
     expect(await replayJobFailure(database.db, failure.id, new Date())).toBe('already_replayed');
     await waitFor(async () => (await deliveriesOf(opened.id)).some((row) => row.status === 'sent'), 'the replayed mail');
     await sleep(200);
     expect(mailsTo(colleague.email)).toHaveLength(1);
     expect(await deliveriesOf(opened.id)).toMatchObject([{ status: 'sent', attempts: 9 }]);
     expect((await listJobFailures(database.db)).map((row) => row.id)).not.toContain(failure.id);
+    await waitFor(async () => (await effectRow())?.completedAt != null, 'the replayed job recorded done');
   });
 
   it('when an outbox row is poison, then it fails at once, without retry, and is listed for an admin', async () => {

@@ -34,7 +34,7 @@ export async function replayJobFailure(db: Database, failureId: string, now: Dat
     const reset = uuidPattern.test(failure.jobId)
       ? await tx
           .update(outbox)
-          .set({ dispatchedAt: null, availableAt: now, lastError: null })
+          .set({ dispatchedAt: null, completedAt: null, availableAt: now, lastError: null })
           .where(and(eq(outbox.id, failure.jobId), eq(outbox.jobName, failure.jobName)))
           .returning({ id: outbox.id })
       : [];
