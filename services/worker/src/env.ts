@@ -10,6 +10,11 @@ export const workerEnvSchema = z.object({
   /** Set: mail goes out through this SMTP server. Unset: captured as .eml files in MAIL_CAPTURE_DIR. */
   SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
   MAIL_CAPTURE_DIR: z.string().min(1).default('.data/mail'),
+  /** SMTP connections kept open (pool) and the most messages per second sent to the server (unset: no limit). */
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_RATE_PER_SECOND: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
+  /** Jobs run at once per queue and worker process (BullMQ). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   MAIL_FROM: z.string().min(3).default('Parcours <ne-pas-repondre@parcours.localhost>'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),

@@ -17,7 +17,15 @@ const worker = createWorker({
   db: database.db,
   logger,
   redisUrl: env.REDIS_URL ?? null,
-  mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM } : { captureDir: env.MAIL_CAPTURE_DIR, from: env.MAIL_FROM },
+  mail: env.SMTP_URL
+    ? {
+        smtpUrl: env.SMTP_URL,
+        from: env.MAIL_FROM,
+        maxConnections: env.SMTP_MAX_CONNECTIONS,
+        ...(env.SMTP_RATE_PER_SECOND ? { ratePerSecond: env.SMTP_RATE_PER_SECOND } : {}),
+      }
+    : { captureDir: env.MAIL_CAPTURE_DIR, from: env.MAIL_FROM },
+  concurrency: env.WORKER_CONCURRENCY,
   publicUrl: env.PUBLIC_URL,
   relayIntervalMs: env.RELAY_INTERVAL_MS,
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,

@@ -38,6 +38,8 @@ export interface WorkerDeps {
   auditSafetyMarginMs?: number;
   /** How often supervision's read model folds what was committed since (default 5 s; issue 17's lag target is 60 s). */
   supervisionIntervalMs?: number;
+  /** Jobs run at once per queue (BullMQ; default 8). */
+  concurrency?: number;
   /** BullMQ key prefix: one per deployment sharing a Redis (one per test file). */
   queuePrefix?: string;
   /** Replaces every job's first retry delay (tests); the catalog's attempts still apply. */
@@ -73,7 +75,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
   };
 
   const runner = deps.redisUrl
-    ? createBullmqRunner({ redisUrl: deps.redisUrl, logger, prefix: deps.queuePrefix })
+    ? createBullmqRunner({ redisUrl: deps.redisUrl, logger, prefix: deps.queuePrefix, concurrency: deps.concurrency ?? 8 })
     : createInProcessRunner({ logger });
   const jobs = createJobQueue(runner, retryPolicyOf);
   const ownsTransport = !('send' in deps.mail);
@@ -93,7 +95,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
   assertCatalogComplete(Object.keys(handlers), outboxJobNames());
   const processor = createJobProcessor({ db: deps.db, logger, handlers, retryPolicyOf });
 
-  const batchSize = 20;
+  const batchSize = 200;
   const relay = createPeriodicTask(
     'outbox-relay',
     relayIntervalMs,

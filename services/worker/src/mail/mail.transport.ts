@@ -21,12 +21,30 @@ export interface MailTransport {
  * SMTP in production. Captured on the embedded default: each message is written as an .eml file in a
  * local folder and nothing leaves the machine.
  */
-export type MailConfig = { from: string } & ({ smtpUrl: string } | { captureDir: string });
+export type MailConfig = { from: string } & (
+  | {
+      smtpUrl: string;
+      /** SMTP connections kept open and shared by the sends (default 5). */
+      maxConnections?: number;
+      /** At most this many messages per second to the SMTP server (unset: as fast as it takes them). */
+      ratePerSecond?: number;
+    }
+  | { captureDir: string }
+);
 
 export function createMailTransport(config: MailConfig): MailTransport {
   if ('smtpUrl' in config) {
-    // Options such as ?ignoreTLS=true or ?secure=true ride on the URL.
-    const transporter = nodemailer.createTransport(config.smtpUrl);
+    // Options such as ?ignoreTLS=true or ?secure=true ride on the URL; so do the pool's, which nodemailer
+    // reads from the query string too: connections are kept open and reused rather than one per message.
+    const url = new URL(config.smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(config.maxConnections ?? 5));
+    if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', '1000');
+    if (config.ratePerSecond && !url.searchParams.has('rateLimit')) {
+      url.searchParams.set('rateDelta', '1000');
+      url.searchParams.set('rateLimit', String(config.ratePerSecond));
+    }
+    const transporter = nodemailer.createTransport(url.toString());
     return {
       async send(mail) {
         const info = await transporter.sendMail({ from: config.from, ...mail });
