@@ -1,7 +1,6 @@
 import { openDatabase } from '@parcours/db';
+import { listJobFailures, listUndeliveredMail, replayJobFailure, resendMail } from '@parcours/job-store';
 import { z } from 'zod';
-import { listJobFailures, replayJobFailure } from './jobs/job-failures.repository.ts';
-import { listUndeliveredMail, resendMail } from './mail/agent-mail.ts';
 
 /**
  * Failed jobs, for an administrator:

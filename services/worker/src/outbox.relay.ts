@@ -1,8 +1,8 @@
 import { type Database, outbox } from '@parcours/db';
+import { recordJobFailure } from '@parcours/job-store';
 import { isJobName, jobIdOf, PoisonPayloadError } from '@parcours/jobs';
 import { type Logger, safeErrorText } from '@parcours/observability';
 import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { recordJobFailure } from './jobs/job-failures.repository.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 
 export interface OutboxRelayDeps {

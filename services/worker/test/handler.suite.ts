@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type Actor, agents, caseEvents, caseTimers, jobFailures, mailDeliveries, memberships, outbox } from '@parcours/db';
 import { openCase, sendCaseEvent } from '@parcours/engine';
+import { listUndeliveredMail, resendMail } from '@parcours/job-store';
 import { createLogger } from '@parcours/observability';
 import { createFixtureTerritory, createTestDatabase, type FixtureTerritory, type TestDatabase } from '@parcours/testing';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createWorker, listJobFailures, type ParcoursWorker, replayJobFailure } from '../src/index.ts';
-import { listUndeliveredMail, resendMail } from '../src/mail/agent-mail.ts';
 import { obliterateQueues } from '../src/runners/bullmq.runner.ts';
 import { ShiftedClock, sleep, startSmtpServer, waitFor } from './support.ts';
 
@@ -178,7 +178,7 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
     await sleep(300);
     expect(mailsTo(colleague.email)).toHaveLength(0);
     const [uncertain] = await deliveriesOf(opened.id);
-    expect(uncertain?.lastError).toMatch(/unknown/);
+    expect(uncertain?.lastError).toMatch(/on ne sait pas/);
     expect((await listUndeliveredMail(database.db)).map((mail) => [mail.id, mail.status])).toContainEqual([
       uncertain?.id,
       'uncertain',

@@ -18,6 +18,7 @@ import { casesPages } from './cases.pages.ts';
 import { consentsPages } from './consents.pages.ts';
 import { contactsPages } from './contacts.pages.ts';
 import { directoryPages } from './directory.pages.ts';
+import { operationsPages } from './operations.pages.ts';
 import { orientationPages } from './orientation.pages.ts';
 import { type PagesDependencies, renderPage, requestIdOf } from './page-context.ts';
 import { mountPages } from './page-route.ts';
@@ -121,6 +122,7 @@ export function createPages(options: PagesOptions, views: ViewEngine = createVie
       ...partnerPages,
       ...partnerLinkPages,
       ...auditPages,
+      ...operationsPages,
     ],
     deps,
   );

@@ -89,7 +89,7 @@ export interface LayoutModel {
   /** Null on the login page. */
   agent: DeskHeader | null;
   /** Which item of the main navigation is the current page. */
-  nav: 'work' | 'persons' | 'contacts' | 'directory' | 'partner' | 'supervision' | null;
+  nav: 'work' | 'persons' | 'contacts' | 'directory' | 'partner' | 'supervision' | 'operations' | null;
   flash: { kind: 'success' | 'info' | 'warning' | 'error'; message: string } | null;
 }
 

@@ -40,7 +40,9 @@ export type Permission =
   | 'person.access_log'
   | 'person.export'
   | 'supervision.read'
-  | 'agent.unlock';
+  | 'agent.unlock'
+  | 'operations.read'
+  | 'operations.replay';
 
 /**
  * The roles that handle the referrals addressed to their organisation: its reception and référent agents
@@ -68,6 +70,9 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'directory.import': ['admin'],
   // Lifting the login back-off of an agent of the territory (who forgot a password, or was sprayed).
   'agent.unlock': ['admin'],
+  // Failed jobs and undelivered mail: ids, templates and error classes, no person data (« Exploitation »).
+  'operations.read': ['admin'],
+  'operations.replay': ['admin'],
   // Consents are collected and withdrawn at the desk, by those who hold the file.
   'consent.read': ['reception', 'referent', 'supervisor'],
   'consent.record': ['reception', 'referent'],

@@ -1,9 +1,9 @@
 import type { Database } from '@parcours/db';
+import { recordJobFailure } from '@parcours/job-store';
 import { isJobName, type JobName, type JobPayload, PoisonPayloadError, parsePayload, type RetryPolicy } from '@parcours/jobs';
 import { type Logger, safeErrorText } from '@parcours/observability';
 import { completeOutboxRow } from '../outbox.relay.ts';
 import type { JobProcessor, QueuedJob } from '../runners/job-runner.ts';
-import { recordJobFailure } from './job-failures.repository.ts';
 
 export interface JobContext<N extends JobName = JobName> {
   name: N;

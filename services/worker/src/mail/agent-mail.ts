@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Database, mailDeliveries, outbox } from '@parcours/db';
+import { type Database, mailDeliveries } from '@parcours/db';
 import { type Logger, safeErrorText } from '@parcours/observability';
 import { and, eq, sql } from 'drizzle-orm';
 import type { MailRenderer, MailTemplateData, MailTemplateName } from './mail.templates.ts';
@@ -126,7 +126,10 @@ export const stalePendingMailMs = 15 * 60 * 1000;
 export async function resolveStalePendingMail(db: Database, logger: Logger, olderThanMs = stalePendingMailMs): Promise<number> {
   const resolved = await db
     .update(mailDeliveries)
-    .set({ status: 'uncertain', lastError: 'the worker stopped while sending: whether the message left is unknown' })
+    .set({
+      status: 'uncertain',
+      lastError: 'le traitement s’est arrêté pendant l’envoi : on ne sait pas si le courriel est parti',
+    })
     .where(
       and(
         eq(mailDeliveries.status, 'pending'),
@@ -138,52 +141,4 @@ export async function resolveStalePendingMail(db: Database, logger: Logger, olde
     logger.warn({ mailDeliveryId: row.id, template: row.template }, 'mail left pending by a stopped worker: marked uncertain');
   }
   return resolved.length;
-}
-
-export interface UndeliveredMail {
-  id: string;
-  template: string;
-  status: 'failed' | 'uncertain';
-  attempts: number;
-  lastError: string | null;
-  claimedAt: Date;
-}
-
-/** Deliveries an admin should look at: refused for now (`failed`, retried by their job) or `uncertain`. */
-export async function listUndeliveredMail(db: Database, limit = 100): Promise<UndeliveredMail[]> {
-  const rows = await db
-    .select({
-      id: mailDeliveries.id,
-      template: mailDeliveries.template,
-      status: mailDeliveries.status,
-      attempts: mailDeliveries.attempts,
-      lastError: mailDeliveries.lastError,
-      claimedAt: mailDeliveries.claimedAt,
-    })
-    .from(mailDeliveries)
-    .where(sql`${mailDeliveries.status} in ('failed', 'uncertain')`)
-    .orderBy(mailDeliveries.claimedAt)
-    .limit(limit);
-  return rows as UndeliveredMail[];
-}
-
-/**
- * An admin, having checked that an `uncertain` (or `failed`) mail did not arrive, sends it again: the delivery
- * goes back to `failed` and its cause (the outbox row named by its idempotency key) is owed again, so the
- * worker runs the job once more and the mail leaves once. Answers what was done.
- */
-export async function resendMail(db: Database, deliveryId: string): Promise<'requeued' | 'not_found' | 'already_sent'> {
-  return db.transaction(async (tx) => {
-    const [delivery] = await tx.select().from(mailDeliveries).where(eq(mailDeliveries.id, deliveryId)).for('update');
-    if (!delivery) return 'not_found';
-    if (delivery.status === 'sent') return 'already_sent';
-    const causeId = delivery.idempotencyKey.split(':')[0] as string;
-    await tx.update(mailDeliveries).set({ status: 'failed' }).where(eq(mailDeliveries.id, deliveryId));
-    const requeued = await tx
-      .update(outbox)
-      .set({ dispatchedAt: null, completedAt: null, availableAt: sql`now()` })
-      .where(eq(outbox.id, causeId))
-      .returning({ id: outbox.id });
-    return requeued.length > 0 ? 'requeued' : 'not_found';
-  });
 }

@@ -15,6 +15,8 @@ export interface DeskHeader {
   seesCases: boolean;
   receivesPeople: boolean;
   readsAudit: boolean;
+  /** « Exploitation »: failed jobs and undelivered mail (admins). */
+  runsOperations: boolean;
   /** « Pilotage »: supervision's figures (the territory's for a supervisor, the organisation's for the others). */
   readsSupervision: boolean;
 }
@@ -48,6 +50,7 @@ export async function getDeskHeader(db: Executor, agentId: string, organisationI
     seesCases: holdsPermission(roles, 'case.list'),
     receivesPeople: holdsPermission(roles, 'person.search'),
     readsAudit: holdsPermission(roles, 'audit.read'),
+    runsOperations: holdsPermission(roles, 'operations.read'),
     readsSupervision: holdsPermission(roles, 'supervision.read'),
   };
 }

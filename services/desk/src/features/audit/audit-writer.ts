@@ -16,7 +16,9 @@ export interface AuditEntry {
     | 'partner_link'
     | 'audit'
     | 'supervision'
-    | 'agent';
+    | 'agent'
+    | 'job'
+    | 'mail';
   /** Ids only: never a name or free text. */
   subjectIds: string[];
   outcome: AuditOutcome;
