@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runDeskFaults } from './desk-faults.ts';
 import { runMailFaults } from './mail-faults.ts';
 
 /**
@@ -22,5 +23,14 @@ describe('faults survived', () => {
       pending: 0,
     });
     expect(report.mailsDelivered + report.uncertain - report.uncertainDelivered).toBe(300);
+  }, 300_000);
+
+  it('when the desk is killed mid-request while clients send events with expectedRevision, then every acknowledged event is in the log, none twice', async () => {
+    const report = await runDeskFaults({ cases: 80 });
+    expect(report.eventsAcknowledged).toBeGreaterThan(0);
+    expect(report.networkErrors).toBeGreaterThan(0);
+    expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    // Every case went through both steps, whichever request was acknowledged.
+    expect(report.eventsAcknowledged).toBeLessThanOrEqual(160);
   }, 300_000);
 });

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { runDeskFaults } from './desk-faults.ts';
 import { repositoryRoot } from './fault-services.ts';
 import { runMailFaults } from './mail-faults.ts';
 
@@ -15,7 +16,10 @@ if (!Number.isInteger(cases) || cases < 10) {
   process.stderr.write('usage: faults [--cases N] (N ≥ 10)\n');
   process.exit(2);
 }
-const report = await runMailFaults({ cases, log: (line) => process.stdout.write(`${line}\n`) });
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const mail = await runMailFaults({ cases, log });
+const desk = await runDeskFaults({ cases: Math.max(50, Math.round(cases / 4)), log });
+const report = { mail, desk };
 const results = join(repositoryRoot, 'bench', 'results');
 mkdirSync(results, { recursive: true });
 writeFileSync(
@@ -23,4 +27,5 @@ writeFileSync(
   `${JSON.stringify({ ...report, measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, targets: { lost: 0, duplicated: 0, recoverySeconds: 30 } }, null, 2)}\n`,
 );
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-process.exitCode = report.lost === 0 && report.duplicated === 0 && report.owedOutboxRows === 0 ? 0 : 1;
+process.exitCode =
+  mail.lost === 0 && mail.duplicated === 0 && mail.owedOutboxRows === 0 && desk.lost === 0 && desk.duplicated === 0 ? 0 : 1;
