@@ -32,7 +32,7 @@ export const genesisHash = '0'.repeat(64);
 /** Bytes per row in a seal's manifest: 8-byte big-endian sequence, then the row's SHA-256. */
 export const manifestEntryBytes = 40;
 
-interface CanonicalRowText {
+export interface CanonicalRowText {
   sequence: string;
   at: string;
   actor_kind: string;
@@ -94,6 +94,19 @@ export async function readRowLeaves(db: Executor, where: SQL, limit?: number): P
     ),
   );
   return rows.map(leafOf);
+}
+
+/** Rows with their keyed digest (`row_digest`), after a sequence, in sequence order: what the digest check reads. */
+export async function readDigestedRows(
+  db: Executor,
+  afterSequence: bigint,
+  limit: number,
+): Promise<Array<CanonicalRowText & { row_digest: string | null }>> {
+  return rowsOf<CanonicalRowText & { row_digest: string | null }>(
+    await db.execute(sql`
+      select c.*, e.row_digest from (${canonicalSelect} where e.sequence > ${afterSequence.toString()}::bigint) c
+      join audit_events e on e.sequence = c.sequence::bigint order by e.sequence limit ${limit}`),
+  );
 }
 
 /** The canonical lines themselves (for tests and for explaining a finding), in sequence order. */

@@ -6,6 +6,7 @@ import {
   leavesOfManifest,
   manifestEntryBytes,
   type RowLeaf,
+  readDigestedRows,
   readRowLeaves,
   sealHashOf,
   sha256Hex,
@@ -186,22 +187,6 @@ export async function verifyAuditChain(db: Database, options: VerifyAuditOptions
   return db.transaction(async (tx) => work(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
-interface DigestedRow {
-  sequence: string;
-  at: string;
-  actor_kind: string;
-  actor_id: string | null;
-  organisation_id: string | null;
-  action: string;
-  subject_kind: string;
-  subject_ids: string;
-  purpose: string | null;
-  consent_id: string | null;
-  outcome: string;
-  request_id: string | null;
-  row_digest: string | null;
-}
-
 /**
  * Every row's keyed digest, recomputed from its content as PostgreSQL gives it back: sealed or not, a row
  * changed since its insert no longer matches. Rows before the first digested one predate the digests.
@@ -211,14 +196,7 @@ async function verifyRowDigests(tx: Executor, key: string): Promise<AuditFinding
   let after = 0n;
   let digestsBegun = false;
   for (;;) {
-    const rows = rowsOf<DigestedRow>(
-      await tx.execute(sql`
-        select sequence::text as sequence, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-               actor_kind, actor_id, organisation_id::text as organisation_id, action, subject_kind,
-               array_to_json(subject_ids)::text as subject_ids, purpose, consent_id::text as consent_id, outcome,
-               request_id, row_digest
-        from audit_events where sequence > ${after.toString()}::bigint order by sequence limit 5000`),
-    );
+    const rows = await readDigestedRows(tx, after, 5000);
     for (const row of rows) {
       const sequence = Number(row.sequence);
       if (row.row_digest === null) {
@@ -254,7 +232,7 @@ async function verifyRowDigests(tx: Executor, key: string): Promise<AuditFinding
       }
     }
     if (rows.length < 5000) break;
-    after = BigInt((rows.at(-1) as DigestedRow).sequence);
+    after = BigInt((rows.at(-1) as { sequence: string }).sequence);
   }
   return findings;
 }

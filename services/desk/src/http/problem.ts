@@ -81,6 +81,13 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new AppError('not_found', 'Cette adresse ne correspond à rien.'));
 };
 
+/** The desk's own refusal for an error it knows (its own, the engine's, a body or address it cannot read); else null. */
+export function knownAppErrorOf(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof EngineError) return appErrorOfEngine(error);
+  return typeof error === 'object' && error !== null ? appErrorOfRequestParsing(error) : null;
+}
+
 /**
  * Last middleware. Known errors become their problem; anything else is logged with the request id and
  * answered as a bare 500 carrying that id, so support can find the log line without the client
@@ -88,14 +95,7 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
  */
 export const problemHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
   if (res.headersSent) return next(error);
-  const known =
-    error instanceof AppError
-      ? error
-      : error instanceof EngineError
-        ? appErrorOfEngine(error)
-        : typeof error === 'object' && error !== null
-          ? appErrorOfRequestParsing(error)
-          : null;
+  const known = knownAppErrorOf(error);
   if (known) {
     sendProblem(res, known);
     return;

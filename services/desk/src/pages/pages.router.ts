@@ -1,15 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@parcours/db';
 import type { EngineClock } from '@parcours/engine';
-import { EngineError } from '@parcours/engine';
 import type { CsrfSync } from 'csrf-sync';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { LoginThrottle } from '../features/auth/login-throttle.ts';
 import type { DirectoryCache } from '../features/directory/directory-cache.ts';
-import { AppError } from '../http/app-error.ts';
+import type { AppError } from '../http/app-error.ts';
 import { sessionCookieName } from '../http/database-session.store.ts';
 import type { Authenticator } from '../http/log-in.ts';
-import { appErrorOfEngine, appErrorOfRequestParsing } from '../http/problem.ts';
+import { knownAppErrorOf } from '../http/problem.ts';
 import { assessmentPages } from './assessment.pages.ts';
 import { auditPages } from './audit.pages.ts';
 import { authPages } from './auth.pages.ts';
@@ -155,14 +154,7 @@ const errorPages: Partial<Record<AppError['code'], { heading: string }>> = {
 function pageErrorHandler(deps: PagesDependencies): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent || !isPageRequest(req)) return next(error);
-    const known =
-      error instanceof AppError
-        ? error
-        : error instanceof EngineError
-          ? appErrorOfEngine(error)
-          : typeof error === 'object' && error !== null
-            ? appErrorOfRequestParsing(error)
-            : null;
+    const known = knownAppErrorOf(error);
     if (known?.code === 'unauthenticated' || (known?.code === 'csrf_token_invalid' && sessionExpired(req))) {
       res.redirect(303, sessionExpired(req) ? '/connexion?motif=session-expiree' : '/connexion');
       return;
