@@ -87,15 +87,20 @@ describe('consent withdrawn, told to an organisation without accounts (in-proces
     await world.startWorker();
     await waitFor(async () => mailsTo(contactEmail).length > 0 && mailsTo(partnerEmail).length > 0, 'both mails');
 
-    // Delivered again: the in-process runner relays at start the rows it dispatched in the last hour.
+    // Delivered again: as if the worker had died after sending, before recording the job done, the row is owed
+    // again; the next start enqueues it once more (redispatchOwedOutbox) and the handler sends nothing new.
     await world.stopWorker();
+    await world.database.db.update(outbox).set({ completedAt: null }).where(eq(outbox.id, row.id));
     const [before] = await world.database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
     await sleep(20);
     await world.startWorker();
     await waitFor(async () => {
-      const [after] = await world.database.db.select({ at: outbox.dispatchedAt }).from(outbox).where(eq(outbox.id, row.id));
-      return after?.at && before?.at && after.at > before.at;
-    }, 'the job relayed again');
+      const [after] = await world.database.db
+        .select({ at: outbox.dispatchedAt, done: outbox.completedAt })
+        .from(outbox)
+        .where(eq(outbox.id, row.id));
+      return after?.at && before?.at && after.at > before.at && after.done !== null;
+    }, 'the job relayed again and done');
     await sleep(300);
 
     expect(mailsTo(contactEmail)).toHaveLength(1);

@@ -6,8 +6,8 @@
  * still owed, no delivery is left pending; a mail a killed worker may or may not have sent is `uncertain`
  * and counted as such (visible to admins), never silently lost.
  */
-import { type Actor, agents, mailDeliveries, memberships, openDatabase, outbox } from '@parcours/db';
-import { openCase } from '@parcours/engine';
+import { type Actor, agents, mailDeliveries, memberships, openDatabase, outbox, rowsOf } from '@parcours/db';
+import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
 import { createFixtureTerritory } from '@parcours/testing';
 import { and, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import {
@@ -35,6 +35,13 @@ export interface FaultReport {
   owedOutboxRows: number;
   pendingDeliveries: number;
   faults: Array<{ fault: string; at: number; recoverySeconds: number | null }>;
+  /** Referrals sent with deadlines of zero days: reminder and escalation each fire once. */
+  referralsSent: number;
+  timersFired: number;
+  /** A referral deadline that fired twice (a timer delivered twice and applied twice). */
+  timersFiredTwice: number;
+  /** Deadlines due and never fired. */
+  timersOwed: number;
   /** Workers that exited without being killed by the run (restarted, as a supervisor would). */
   workerCrashes: string[];
   drainedSeconds: number;
@@ -60,7 +67,12 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     await owner.migrate();
     // The workers log in as production's service role: owns nothing, member of the application and system roles.
     await owner.db.execute(sql`create role parcours login in role parcours_app, parcours_system`);
-    const fixture = await createFixtureTerritory(owner.db);
+    // Referral deadlines of zero working days: a referral sent is due at once for its reminder and its
+    // escalation (both kept in the same state), so the run drives the durable timers through the faults too.
+    // The expiry (which would cancel the others, in whatever order they fire) waits a working day.
+    const fixture = await createFixtureTerritory(owner.db, {
+      delays: { referralReminder: 0, referralEscalation: 0, referralExpiry: 1 },
+    });
     const recipients = await owner.db
       .insert(agents)
       .values(
@@ -75,6 +87,14 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
       .values(
         recipients.map((agent) => ({ agentId: agent.id, organisationId: fixture.entryOrganisationId, roles: ['referent'] })),
       );
+    // Escalations go to the sending organisation's supervisors.
+    const [supervisor] = await owner.db
+      .insert(agents)
+      .values({ email: 'encadrante@faults.test', displayName: 'Encadrante' })
+      .returning({ id: agents.id });
+    await owner.db
+      .insert(memberships)
+      .values({ agentId: supervisor?.id as string, organisationId: fixture.entryOrganisationId, roles: ['supervisor'] });
     const actor: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
 
     const workerEnv = {
@@ -154,8 +174,10 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
       { at: 0.8, fault: 'PostgreSQL restarted', act: () => (postgres as OwnPostgres).restart() },
     ];
 
-    // The workload: cases opened at a steady pace, each assigned to a référente (one mail each); an opening
-    // refused while PostgreSQL restarts is tried again (the engine's transaction either committed or not).
+    // The workload: cases opened at a steady pace, each assigned to a référente (one mail each); every fourth
+    // is assessed and referred to the partner, whose deadlines then fire (a reminder to the partner's agents,
+    // an escalation to the supervisor). A step refused while PostgreSQL restarts is tried again
+    // from the start (the engine's transaction either committed or not; what counts is read from the log).
     for (let opened = 0; opened < options.cases; ) {
       const due = schedule[0];
       if (due && opened >= due.at * options.cases) {
@@ -163,7 +185,7 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
         await inject(due.fault, due.act);
       }
       try {
-        await openCase(
+        const caseView = await openCase(
           owner.db,
           {
             territoryId: fixture.territoryId,
@@ -175,6 +197,30 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
           },
           { actor },
         );
+        if (opened % 4 === 0) {
+          let view = await sendCaseEvent(
+            owner.db,
+            { caseId: caseView.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: caseView.revision },
+            { actor },
+          );
+          view = await sendCaseEvent(
+            owner.db,
+            { caseId: caseView.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: view.revision },
+            { actor },
+          );
+          const draft = await createReferral(
+            owner.db,
+            {
+              caseId: caseView.id,
+              fromOrganisationId: fixture.entryOrganisationId,
+              toOrganisationId: fixture.partnerOrganisationId,
+              purpose: 'rights_opening',
+              sharedCategories: ['identity'],
+            },
+            { actor },
+          );
+          await sendReferralEvent(owner.db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor });
+        }
         opened += 1;
         if (opened % 20 === 0) await sleep(30);
       } catch {
@@ -183,13 +229,30 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     }
     log(`${options.cases} cases opened; waiting for the mail to drain`);
 
+    // Every mail owed, from its cause in the outbox: the assignment to its référente, a reminder to the
+    // partner's agent, an escalation to the supervisor.
     const expectedKeys = async () => {
       const rows = await owner.db
-        .select({ id: outbox.id, agentId: sql<string>`${outbox.payload}->'params'->>'agentId'` })
+        .select({ id: outbox.id, job: outbox.jobName, agentId: sql<string | null>`${outbox.payload}->'params'->>'agentId'` })
         .from(outbox)
-        .where(eq(outbox.jobName, 'effect.notifyCaseAssigned'));
-      return rows.map((row) => `${row.id}:case-assigned:${row.agentId}`);
+        .where(
+          sql`${outbox.jobName} in ('effect.notifyCaseAssigned', 'effect.remindPartner', 'effect.escalateToSenderSupervisor')`,
+        );
+      return rows.map((row) =>
+        row.job === 'effect.notifyCaseAssigned'
+          ? `${row.id}:case-assigned:${row.agentId}`
+          : row.job === 'effect.remindPartner'
+            ? `${row.id}:referral-reminder:${fixture.partnerAgentId}`
+            : `${row.id}:referral-escalation:${supervisor?.id}`,
+      );
     };
+    // Referral deadlines due and not fired (or fired more than once for one arming).
+    const timersOwed = async () =>
+      rowsOf<{ n: number }>(
+        await owner.db.execute(
+          sql`select count(*)::int as n from case_timers where status = 'armed' and due_at < now() - interval '2 seconds'`,
+        ),
+      )[0]?.n ?? 0;
     const owedRows = async () =>
       Number(
         (
@@ -210,7 +273,9 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
       const pending = Number(
         (await owner.db.select({ n: count() }).from(mailDeliveries).where(eq(mailDeliveries.status, 'pending')))[0]?.n ?? 0,
       );
-      if (delivered + uncertain >= keys.length && pending === 0 && (await owedRows()) === 0) break;
+      if (delivered + uncertain >= keys.length && pending === 0 && (await owedRows()) === 0 && (await timersOwed()) === 0) {
+        break;
+      }
       if (Date.now() - drainStarted > 180_000) {
         log(`not drained after 180 s: ${delivered} delivered, ${uncertain} uncertain of ${keys.length}, ${pending} pending`);
         break;
@@ -230,6 +295,12 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
       ).map((row) => row.key),
     );
     const received = (sink as MailSink).received;
+    const [timerFirings] = rowsOf<{ fired: number; twice: number }>(
+      await owner.db.execute(sql`
+        select coalesce(sum(n), 0)::int as fired, count(*) filter (where n > 1)::int as twice from (
+          select referral_id, event_type, count(*) as n from case_events
+          where referral_id is not null and event_type like 'xstate.after.%' group by 1, 2) fired`),
+    );
     const report: FaultReport = {
       cases: options.cases,
       mailsExpected: keys.length,
@@ -243,6 +314,13 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
         (await owner.db.select({ n: count() }).from(mailDeliveries).where(eq(mailDeliveries.status, 'pending')))[0]?.n ?? 0,
       ),
       faults,
+      // From the log, not the loop's count: a step cut by the PostgreSQL restart may have committed.
+      referralsSent:
+        rowsOf<{ n: number }>(await owner.db.execute(sql`select count(*)::int as n from referrals where status <> 'draft'`))[0]
+          ?.n ?? 0,
+      timersFired: timerFirings?.fired ?? 0,
+      timersFiredTwice: timerFirings?.twice ?? 0,
+      timersOwed: await timersOwed(),
       workerCrashes: crashes,
       drainedSeconds,
       totalSeconds: (Date.now() - started) / 1000,
