@@ -53,7 +53,13 @@ try {
     await database.db.insert(outbox).values(
       Array.from({ length: Math.min(1_000, mails - start) }, () => ({
         jobName: 'effect.notifyCaseAssigned',
-        payload: { caseId: opened.id, referralId: null, revision: 0, params: { agentId: recipient?.id } },
+        payload: {
+          caseId: opened.id,
+          referralId: null,
+          revision: 0,
+          at: new Date().toISOString(),
+          params: { agentId: recipient?.id },
+        },
       })),
     );
   }

@@ -194,7 +194,8 @@ async function recordStep(
   }));
   const effects = outcome.effects.map((effect) => ({
     job_name: effect.type,
-    payload: { caseId: subject.caseId, referralId: subject.referralId, revision: subject.revision, params: effect.params },
+    // `at`: when the transition happened, so a mail saying so needs no read of the (protected) event log.
+    payload: { caseId: subject.caseId, referralId: subject.referralId, revision: subject.revision, at, params: effect.params },
   }));
   const subjectIds = subject.referralId ? [subject.referralId, subject.caseId] : [subject.caseId];
   const audit = {

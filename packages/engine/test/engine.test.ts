@@ -425,7 +425,13 @@ describe('engine: référent assignment', () => {
       });
       const jobs = await database.db.select().from(outbox).where(eq(outbox.jobName, 'effect.notifyCaseAssigned'));
       expect(jobs.map((job) => job.payload)).toEqual([
-        { caseId: opened.id, referralId: null, revision: 1, params: { agentId: fixture.partnerAgentId } },
+        {
+          caseId: opened.id,
+          referralId: null,
+          revision: 1,
+          at: clock.now().toISOString(),
+          params: { agentId: fixture.partnerAgentId },
+        },
       ]);
       const stale = await engineError(
         assignReferent(

@@ -6,12 +6,15 @@ import { z } from 'zod';
  */
 const timerRef = z.object({ timerRowId: z.uuid(), armedRevision: z.number().int().min(0) });
 
+/** `at`: when the transition that wrote the effect happened (absent on rows written before it was added). */
+const effectAt = z.iso.datetime({ offset: true }).optional();
 const effectPayload = <P extends z.ZodType>(params: P) =>
-  z.object({ caseId: z.uuid(), referralId: z.uuid().nullable(), revision: z.number().int().min(0), params });
+  z.object({ caseId: z.uuid(), referralId: z.uuid().nullable(), revision: z.number().int().min(0), at: effectAt, params });
 const referralEffectPayload = z.object({
   caseId: z.uuid(),
   referralId: z.uuid(),
   revision: z.number().int().min(0),
+  at: effectAt,
   params: z.object({}),
 });
 

@@ -16,8 +16,14 @@ export interface MailJobDeps extends AgentMailDeps {
 }
 
 /** When the transition that wrote the effect happened: the case event at that revision. */
-async function occurredAt(db: Database, effect: { caseId: string; referralId: string | null; revision: number }, fallback: Date) {
-  // The event log is under row-level security: the worker reads it as the system.
+async function occurredAt(
+  db: Database,
+  effect: { caseId: string; referralId: string | null; revision: number; at?: string | undefined },
+  fallback: Date,
+) {
+  // Written with the effect since it carries it; older rows read it from the event log (under row-level
+  // security: the worker reads it as the system).
+  if (effect.at) return new Date(effect.at);
   const [event] = await withActor(db, systemActor, (tx) =>
     tx
       .select({ at: caseEvents.at })
