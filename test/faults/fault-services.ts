@@ -171,6 +171,9 @@ export async function startMailSink(): Promise<MailSink> {
       });
     },
   });
+  // A worker killed mid-conversation resets its connection: the server reports it here, and without a
+  // listener Node would throw it in the run's own process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return sink;
