@@ -111,6 +111,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     start,
     flushAll: async () => {
       const client = new Redis(url, { maxRetriesPerRequest: 1 });
+      client.on('error', () => {});
       await client.flushall();
       await client.quit();
     },
