@@ -3,17 +3,18 @@
  * is captured, and each of its links is followed by its own recipient, logged in, to a 200 page.
  */
 import { randomUUID } from 'node:crypto';
-import { agents } from '@parcours/db';
+import { agents, caseEvents, memberships } from '@parcours/db';
 import { demoPassword } from '@parcours/demo-territory';
 import { createLogger } from '@parcours/observability';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseWithThreeSentReferrals, createTerritoryWorld, emails, logInAs } from '../services/desk/test/territory-world.ts';
 import { createMailJobHandlers } from '../services/worker/src/jobs/mail.jobs.ts';
 import { createMailRenderer, mailTemplateNames } from '../services/worker/src/mail/mail.templates.ts';
 import type { OutgoingMail } from '../services/worker/src/mail/mail.transport.ts';
+import { sendReferralDigests } from '../services/worker/src/mail/referral-digest.ts';
 
 const publicUrl = 'https://parcours.example.test';
 let database: TestDatabase;
@@ -40,7 +41,7 @@ describe('links in e-mails', () => {
       .select({ id: agents.id })
       .from(agents)
       .where(inArray(agents.email, [emails.reception]));
-    const handlers = createMailJobHandlers({
+    const mailDeps = {
       db: (await database.connectAsService()).db,
       logger: createLogger({ name: 'mail-links-test' }),
       renderer: createMailRenderer(),
@@ -53,7 +54,8 @@ describe('links in e-mails', () => {
       },
       now: () => new Date('2026-03-10T09:00:00Z'),
       publicUrl,
-    });
+    };
+    const handlers = createMailJobHandlers(mailDeps);
     const job = () => ({ id: randomUUID() }) as never;
     const referralId = referrals.caf.id;
     await handlers['effect.notifyCaseAssigned'](
@@ -67,6 +69,19 @@ describe('links in e-mails', () => {
     await handlers['effect.remindPartner']({ caseId, referralId, revision: 1, params: {} }, job());
     await handlers['effect.escalateToSenderSupervisor']({ caseId, referralId, revision: 1, params: {} }, job());
     await handlers['effect.notifyReferralAnswered']({ caseId, referralId, revision: 2, params: { status: 'accepted' } }, job());
+    await handlers['effect.notifyReferralSent']({ caseId, referralId, revision: 1, params: {} }, job());
+    // The partner agent switches to the half-day digest: the referrals it received are listed at the next one.
+    const [partnerAgent] = await database.db.select({ id: agents.id }).from(agents).where(eq(agents.email, emails.partner));
+    await database.db
+      .update(memberships)
+      .set({ referralMail: 'digest' })
+      .where(eq(memberships.agentId, partnerAgent?.id as string));
+    const [sentEvent] = await database.db
+      .select({ at: caseEvents.at })
+      .from(caseEvents)
+      .where(and(eq(caseEvents.referralId, referralId), eq(caseEvents.eventType, 'SEND')));
+    const dayAfter = new Date((sentEvent?.at as Date).getTime() + 20 * 60 * 60 * 1000);
+    expect(await sendReferralDigests(mailDeps, dayAfter)).toBeGreaterThan(0);
     await handlers['consent.withdrawn'](
       { consentId, endedAt: '2026-03-10T09:00:00Z', recipientOrganisationIds: scope.recipientOrganisationIds },
       job(),

@@ -4,6 +4,7 @@ export {
   isWorkingDay,
   monthOf,
   parisDateOf,
+  parisInstantAt,
   territoryTimeZone,
   workingDaysBetween,
 } from './working-days.ts';

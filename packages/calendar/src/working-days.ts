@@ -92,6 +92,12 @@ export function parisDateOf(instant: Date): string {
   return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
 }
 
+/** The instant when the Paris wall clock shows `hour:minute` on the Paris date `isoDate` (`YYYY-MM-DD`). */
+export function parisInstantAt(isoDate: string, hour: number, minute = 0): Date {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  return instantOf({ year, month, day, hour, minute, second: 0 }, 0);
+}
+
 /** The first day of the Paris month of an instant, `YYYY-MM-01`: the bucket of monthly figures. */
 export function monthOf(instant: Date): string {
   return `${parisDateOf(instant).slice(0, 8)}01`;

@@ -41,6 +41,8 @@ export const engineJobNames = {
   caseAssigned: 'effect.notifyCaseAssigned',
   /** Written by the engine itself when the partner answers a referral: the case's followers are told. */
   referralAnswered: 'effect.notifyReferralAnswered',
+  /** Written by the engine itself when a referral is sent: the receiving partner's agents are told. */
+  referralSent: 'effect.notifyReferralSent',
 } as const satisfies Record<string, JobName>;
 
 /**
@@ -568,12 +570,12 @@ async function stepReferral(
   const narrowed = sharedCategories !== undefined;
   const transition = applyTransition('referral', row.machineVersion, row.snapshot as Record<string, unknown>, event);
   if (!transition) return null;
-  const outcome = partnerAnswerEventTypes.includes(event.type)
-    ? {
-        ...transition,
-        effects: [...transition.effects, { type: engineJobNames.referralAnswered, params: { status: transition.status } }],
-      }
-    : transition;
+  const engineEffect = partnerAnswerEventTypes.includes(event.type)
+    ? { type: engineJobNames.referralAnswered, params: { status: transition.status } }
+    : event.type === 'SEND'
+      ? { type: engineJobNames.referralSent, params: {} }
+      : null;
+  const outcome = engineEffect ? { ...transition, effects: [...transition.effects, engineEffect] } : transition;
   const revision = row.revision + 1;
   const closedAt = outcome.done ? now : row.closedAt;
   const updated: ReferralRow = {

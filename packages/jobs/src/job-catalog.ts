@@ -67,6 +67,11 @@ export const jobCatalog = {
     retry: mailRetries,
   },
   /**
+   * Written by the engine when a referral is sent: the receiving organisation's partner agents who chose one
+   * mail per referral are told (the others read it in their half-day digest, which needs no job).
+   */
+  'effect.notifyReferralSent': { queue: 'notifications', schema: referralEffectPayload, retry: mailRetries },
+  /**
    * Written by the desk when a consent stops allowing sharing (withdrawn, or overridden by an opposition):
    * its recipient organisations are told their access ended.
    */

@@ -21,6 +21,9 @@ export type OrganisationKind = (typeof organisationKinds)[number];
 
 /** `health_data`: may read health data of the cases the other roles reach (a partner's health professional). */
 export const membershipRoles = ['reception', 'referent', 'partner', 'supervisor', 'admin', 'auditor', 'health_data'] as const;
+/** How a partner agent hears of new referrals: one mail each, or one digest per half-day. */
+export const referralMailModes = ['each', 'digest'] as const;
+export type ReferralMailMode = (typeof referralMailModes)[number];
 export type MembershipRole = (typeof membershipRoles)[number];
 
 export const receptionChannels = ['physical', 'phone', 'email', 'visio', 'itinerant'] as const;
@@ -50,6 +53,18 @@ export const referralPurposes = [
   'case_management',
 ] as const;
 export type ReferralPurpose = (typeof referralPurposes)[number];
+
+/** How agents read a referral's purpose (pages, mails); the person's own wording is in the consent notice. */
+export const referralPurposeNames: Record<ReferralPurpose, string> = {
+  information: 'Information',
+  rights_opening: 'Ouverture de droits',
+  social_support: 'Accompagnement social',
+  professional_integration: 'Insertion professionnelle',
+  housing: 'Logement',
+  health_care: 'Soins',
+  autonomy_support: 'Soutien à l’autonomie',
+  case_management: 'Gestion de cas',
+};
 
 /** Data categories a referral may carry; a sharing consent covers a subset of them. */
 export const dataCategories = ['identity', 'contact', 'situation_summary', 'assessment', 'health', 'free_notes'] as const;

@@ -330,6 +330,24 @@ export const expectations = {
 
   // Supervision (issue 17): aggregates, no person data; a supervisor sees the territory, other agents their
   // organisation's part, so every organisation gets an answer (never a subject to miss).
+  // The caller's own membership setting (one mail per new referral, or a half-day digest): partner agents,
+  // whatever organisation they act for; no subject, no person data.
+  getReferralMailPreference: {
+    access: 'acting',
+    grants: [{ roles: ['partner'], organisations: everywhere }],
+    owner: 'recipient',
+    success: 200,
+    readsPersonData: false,
+    mutates: 'no',
+  },
+  setReferralMailPreference: {
+    access: 'acting',
+    grants: [{ roles: ['partner'], organisations: everywhere }],
+    owner: 'recipient',
+    success: 200,
+    readsPersonData: false,
+    mutates: 'appends',
+  },
   getSupervisionDelays: supervisionOperation,
   getSupervisionBreaches: supervisionOperation,
   getSupervisionNonTakeUp: supervisionOperation,

@@ -409,6 +409,8 @@ const calls: Record<OperationId, OperationCall> = {
   importDirectory: { body: () => ({ services: [] }) },
   unlockAgentLogin: { params: () => ({ agentId: setupAgentId }), body: () => ({}) },
   exportDirectory: {},
+  getReferralMailPreference: {},
+  setReferralMailPreference: { body: () => ({ mode: 'digest' }) },
   getSupervisionDelays: {},
   getSupervisionBreaches: {},
   getSupervisionNonTakeUp: {},

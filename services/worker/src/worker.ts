@@ -11,6 +11,7 @@ import { createTimerJobHandlers } from './jobs/timer.jobs.ts';
 import { resolveStalePendingMail, stalePendingMailMs } from './mail/agent-mail.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import { createMailTransport, type MailConfig, type MailTransport } from './mail/mail.transport.ts';
+import { sendReferralDigests } from './mail/referral-digest.ts';
 import { redispatchOwedOutbox, relayOutboxBatch } from './outbox.relay.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 import { createBullmqRunner } from './runners/bullmq.runner.ts';
@@ -50,6 +51,8 @@ export interface WorkerDeps {
    */
   redispatchIntervalMs?: number;
   redispatchGraceMs?: number;
+  /** How often the partners' half-day digests owed are looked for (default 5 min; see mail/referral-digest.ts). */
+  digestIntervalMs?: number;
   /** A mail delivery `pending` for longer was cut short by a dead worker: marked `uncertain` (default 15 min). */
   stalePendingMailMs?: number;
 }
@@ -80,16 +83,17 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
   const jobs = createJobQueue(runner, retryPolicyOf);
   const ownsTransport = !('send' in deps.mail);
   const transport = 'send' in deps.mail ? deps.mail : createMailTransport(deps.mail);
+  const mailDeps = {
+    db: deps.db,
+    logger,
+    renderer: createMailRenderer(),
+    transport,
+    now: () => clock.now(),
+    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+  };
   const handlers: JobHandlers = {
     ...createTimerJobHandlers({ db: deps.db, jobs, clock, logger }),
-    ...createMailJobHandlers({
-      db: deps.db,
-      logger,
-      renderer: createMailRenderer(),
-      transport,
-      now: () => clock.now(),
-      publicUrl: deps.publicUrl.replace(/\/+$/, ''),
-    }),
+    ...createMailJobHandlers(mailDeps),
   };
   // Boot check: a job without a handler, or an engine job the catalog does not know, stops us here.
   assertCatalogComplete(Object.keys(handlers), outboxJobNames());
@@ -156,6 +160,18 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
     logger,
   );
 
+  // The partners' digests come from the log itself, like supervision: no queue to lose them.
+  const digest = createPeriodicTask(
+    'referral-digest',
+    deps.digestIntervalMs ?? 5 * 60_000,
+    async () => {
+      const sent = await sendReferralDigests(mailDeps);
+      if (sent > 0) logger.info({ sent }, 'referral digests sent');
+      return false;
+    },
+    logger,
+  );
+
   return {
     runner: runner.kind,
     async start() {
@@ -173,6 +189,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
       sweep.start();
       auditSeal.start();
       supervision.start();
+      digest.start();
       logger.info({ runner: runner.kind, relayIntervalMs, sweepIntervalMs }, 'worker started');
     },
     async stop() {
@@ -182,6 +199,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
       await sweep.stop();
       await auditSeal.stop();
       await supervision.stop();
+      await digest.stop();
       // 2. Finish or release jobs: running ones finish; BullMQ keeps the waiting ones in Redis, the
       //    in-process runner drops them (the sweep and the redelivery at start bring them back).
       await runner.stop();

@@ -1,4 +1,4 @@
-import { membershipRoles } from '@parcours/vocabulary';
+import { membershipRoles, referralMailModes } from '@parcours/vocabulary';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.ts';
@@ -36,11 +36,17 @@ export const memberships = pgTable(
       .notNull()
       .references(() => organisations.id),
     roles: text('roles').array().notNull(),
+    /**
+     * How a partner agent hears of the referrals sent to this organisation: `each` (one mail per referral) or
+     * `digest` (one mail per half-day listing them, see the worker's referral digest).
+     */
+    referralMail: text('referral_mail').notNull().default('each'),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.agentId, t.organisationId] }),
     check('memberships_roles_check', sql.raw(`cardinality(roles) > 0 and roles <@ array[${sqlInList(membershipRoles)}]::text[]`)),
+    check('memberships_referral_mail_check', sql.raw(`referral_mail in (${sqlInList(referralMailModes)})`)),
     index('memberships_organisation_idx').on(t.organisationId),
   ],
 );

@@ -128,6 +128,8 @@ export const caseEvents = pgTable(
     uniqueIndex('case_events_case_revision_key').on(t.caseId, t.revision).where(sql`referral_id is null`),
     uniqueIndex('case_events_referral_revision_key').on(t.referralId, t.revision).where(sql`referral_id is not null`),
     index('case_events_transaction_idx').on(t.transactionId),
+    // The partners' digest lists the referrals sent in a half-day.
+    index('case_events_referral_sent_idx').on(t.at).where(sql`event_type = 'SEND' and referral_id is not null`),
   ],
 );
 

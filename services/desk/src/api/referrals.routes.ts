@@ -1,3 +1,4 @@
+import { getReferralMailPreference, setReferralMailPreference } from '../features/agents/referral-mail-preference.ts';
 import { caseIdParams, caseState } from '../features/cases/case.schemas.ts';
 import { etagOf } from '../features/cases/case-state.ts';
 import { answerReferral } from '../features/referrals/answer-referral.ts';
@@ -16,6 +17,7 @@ import {
   partnerInboxQuery,
   partnerReferral,
   referralIdParams,
+  referralMailPreference,
   referralView,
   sendReferralBody,
   sendReferralResult,
@@ -145,6 +147,34 @@ export const handOverReferentRoute = defineRoute({
   },
 });
 
+export const getReferralMailPreferenceRoute = defineRoute({
+  operationId: 'getReferralMailPreference',
+  method: 'get',
+  path: '/api/v1/partner/referral-mail',
+  summary:
+    'Comment je suis prévenu des orientations adressées à ma structure : un courriel chacune, ou un récapitulatif par demi-journée',
+  tags: ['partner'],
+  access: { kind: 'acting', permission: 'referral_mail.choose' },
+  responses: { 200: { description: 'Mon choix', schema: referralMailPreference } },
+  handle: async ({ call, deps }) => ({ status: 200, body: { mode: await getReferralMailPreference(deps.db, call) } }),
+});
+
+export const setReferralMailPreferenceRoute = defineRoute({
+  operationId: 'setReferralMailPreference',
+  method: 'post',
+  path: '/api/v1/partner/referral-mail',
+  summary:
+    'Choisir un courriel par orientation reçue (« each ») ou un récapitulatif à 8 h et 13 h, sans information sur les personnes (« digest »)',
+  tags: ['partner'],
+  access: { kind: 'acting', permission: 'referral_mail.choose' },
+  body: referralMailPreference,
+  responses: { 200: { description: 'Mon choix, enregistré', schema: referralMailPreference } },
+  handle: async ({ call, body, deps }) => ({
+    status: 200,
+    body: { mode: await setReferralMailPreference(deps.db, body.mode, call) },
+  }),
+});
+
 export const referralRoutes = [
   listCaseReferralsRoute,
   sendReferralRoute,
@@ -153,4 +183,6 @@ export const referralRoutes = [
   getPartnerReferralRoute,
   answerReferralRoute,
   handOverReferentRoute,
+  getReferralMailPreferenceRoute,
+  setReferralMailPreferenceRoute,
 ];

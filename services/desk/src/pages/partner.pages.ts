@@ -1,8 +1,9 @@
 import { EngineError } from '@parcours/engine';
 import { referralStatuses } from '@parcours/journey';
-import { referralPurposes } from '@parcours/vocabulary';
+import { type ReferralMailMode, referralMailModes, referralPurposes } from '@parcours/vocabulary';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { getReferralMailPreference, setReferralMailPreference } from '../features/agents/referral-mail-preference.ts';
 import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
 import { listReceptionPoints } from '../features/organisations/list-reception-points.ts';
 import { listTerritoryOrganisations } from '../features/organisations/list-territory-organisations.ts';
@@ -11,6 +12,7 @@ import { getPartnerReferral } from '../features/referrals/get-partner-referral.t
 import { listPartnerInbox } from '../features/referrals/list-partner-inbox.ts';
 import { AppError } from '../http/app-error.ts';
 import type { DeskCall } from '../http/desk-call.ts';
+import { holdsPermission } from '../policy/access-policy.ts';
 import type { FieldErrors } from './form-errors.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
@@ -181,6 +183,9 @@ export const partnerInboxPage = definePage({
       return `/partenaire/orientations?${params.toString()}`;
     };
     const lastPage = Math.max(1, Math.ceil(inbox.total / pageSize));
+    const referralMail = holdsPermission(call.agent.roles, 'referral_mail.choose')
+      ? await getReferralMailPreference(deps.db, call)
+      : null;
     await renderPage(
       deps,
       req,
@@ -214,6 +219,15 @@ export const partnerInboxPage = definePage({
           overdue: Boolean(query.retard),
           filtered: Boolean(query.statut || query.finalite || query.retard || query.portee !== 'open'),
         },
+        referralMail: referralMail
+          ? {
+              options: referralMailModes.map((value) => ({
+                value,
+                ...referralMailLabels[value],
+                selected: value === referralMail,
+              })),
+            }
+          : null,
         pagination:
           lastPage > 1
             ? {
@@ -226,6 +240,37 @@ export const partnerInboxPage = definePage({
       },
       { nav: 'partner' },
     );
+  },
+});
+
+const referralMailLabels: Record<ReferralMailMode, { label: string; hint: string }> = {
+  each: { label: 'Un courriel par orientation', hint: 'Dès qu’une orientation vous est adressée.' },
+  digest: {
+    label: 'Un récapitulatif par demi-journée',
+    hint: 'À 8 h et à 13 h, la liste des orientations arrivées depuis le précédent (rien s’il n’y en a pas).',
+  },
+};
+
+/** The partner agent's choice of mails about new referrals (its own membership's setting). */
+export const referralMailPage = definePage({
+  method: 'post',
+  path: '/partenaire/courriels',
+  access: { kind: 'acting', permission: 'referral_mail.choose' },
+  handle: async ({ req, res, deps, call }) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const mode = z.enum(referralMailModes).safeParse(textOf(body.mode));
+    if (!mode.success) {
+      throw new AppError('validation_failed', 'Choisissez un courriel par orientation ou un récapitulatif par demi-journée.');
+    }
+    await setReferralMailPreference(deps.db, mode.data, call);
+    setFlash(req, {
+      kind: 'success',
+      message:
+        mode.data === 'digest'
+          ? 'C’est noté : vous recevrez un récapitulatif à 8 h et à 13 h quand des orientations sont arrivées.'
+          : 'C’est noté : vous recevrez un courriel pour chaque orientation.',
+    });
+    res.redirect(303, '/partenaire/orientations#courriels');
   },
 });
 
@@ -292,4 +337,4 @@ export const answerReferralPage = definePage({
   },
 });
 
-export const partnerPages: AnyPageRoute[] = [partnerInboxPage, partnerReferralPage, answerReferralPage];
+export const partnerPages: AnyPageRoute[] = [partnerInboxPage, partnerReferralPage, answerReferralPage, referralMailPage];

@@ -8,6 +8,7 @@ import {
   declineReasons,
   type ReferralPurpose,
   referralOutcomes,
+  referralPurposeNames,
   type WithdrawalChannel,
   type Withdrawer,
 } from '@parcours/vocabulary';
@@ -24,16 +25,7 @@ export const dataCategoryLabels: Record<DataCategory, string> = {
   free_notes: 'Notes libres des professionnels',
 };
 
-export const referralPurposeLabels: Record<ReferralPurpose, string> = {
-  information: 'Information',
-  rights_opening: 'Ouverture de droits',
-  social_support: 'Accompagnement social',
-  professional_integration: 'Insertion professionnelle',
-  housing: 'Logement',
-  health_care: 'Soins',
-  autonomy_support: 'Soutien à l’autonomie',
-  case_management: 'Gestion de cas',
-};
+export const referralPurposeLabels: Record<ReferralPurpose, string> = referralPurposeNames;
 
 export const consentMethodLabels: Record<ConsentMethod, string> = {
   oral_attested: 'Accord oral, attesté par l’agent',

@@ -36,6 +36,7 @@ export type Permission =
   | 'partner.inbox'
   | 'partner.case_read'
   | 'referral.answer'
+  | 'referral_mail.choose'
   | 'audit.read'
   | 'person.access_log'
   | 'person.export'
@@ -88,6 +89,8 @@ const rolesHolding: Record<Permission, readonly MembershipRole[]> = {
   'partner.inbox': rolesReceivingReferrals,
   'partner.case_read': rolesReceivingReferrals,
   'referral.answer': rolesReceivingReferrals,
+  // Mails about new referrals go to partner agents (as reminders do): each chooses one per referral or a digest.
+  'referral_mail.choose': ['partner'],
   // The audit (issue 8): auditors read their territory's whole audit, supervisors what its organisations'
   // agents did (src/audit/audit-scope.ts). Each of these reads is audited itself.
   'audit.read': ['auditor', 'supervisor'],

@@ -1,4 +1,4 @@
-import { consents, partnerLinks, referrals } from '@parcours/db';
+import { agents, consents, memberships, partnerLinks, referrals } from '@parcours/db';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';
 import request from 'supertest';
@@ -288,6 +288,48 @@ describe('consent, referral and partner pages', () => {
     expect(refused.text).toContain('le consentement de la personne ne couvre plus votre structure');
     const inbox = await partner.get('/partenaire/orientations').expect(200);
     expect(inbox.text).toContain('Accès fermé');
+  });
+});
+
+describe('the partner’s choice of mails about new referrals', () => {
+  it('when the partner chooses the half-day digest on its inbox, then it is kept for its membership; a bad choice is refused in French and changes nothing', async () => {
+    const partner = await logInThroughForm(world.app, emails.partner);
+    const inbox = await partner.get('/partenaire/orientations').expect(200);
+    expect(inbox.text).toContain('Un courriel par orientation');
+    expect(inbox.text).toMatch(/id="courriels-each" name="mode" value="each" checked/);
+    const saved = await partner
+      .post('/partenaire/courriels')
+      .type('form')
+      .send({ _csrf: csrfOf(inbox.text), mode: 'digest' })
+      .expect(303);
+    expect(saved.headers.location).toBe('/partenaire/orientations#courriels');
+    const after = await partner.get('/partenaire/orientations').expect(200);
+    expect(after.text).toContain('vous recevrez un récapitulatif à 8 h et à 13 h');
+    expect(after.text).toMatch(/id="courriels-digest" name="mode" value="digest" checked/);
+    const modeOf = async () =>
+      (
+        await database.db
+          .select({ mode: memberships.referralMail })
+          .from(memberships)
+          .innerJoin(agents, eq(agents.id, memberships.agentId))
+          .where(eq(agents.email, emails.partner))
+      )[0]?.mode;
+    expect(await modeOf()).toBe('digest');
+    const refused = await partner
+      .post('/partenaire/courriels')
+      .type('form')
+      .send({ _csrf: csrfOf(after.text), mode: 'weekly' })
+      .expect(400);
+    expect(refused.text).toContain('Choisissez un courriel par orientation ou un récapitulatif par demi-journée.');
+    expect(await modeOf()).toBe('digest');
+    // The API says the same, and sets it back.
+    const api = await logInAs(world.app, emails.partner);
+    expect((await api.get('/api/v1/partner/referral-mail').expect(200)).body).toEqual({ mode: 'digest' });
+    expect((await api.post('/api/v1/partner/referral-mail').send({ mode: 'each' }).expect(200)).body).toEqual({ mode: 'each' });
+    expect(await modeOf()).toBe('each');
+    // A reception agent (no partner role) is not offered the choice.
+    const reception = await logInThroughForm(world.app, emails.reception);
+    expect((await reception.get('/partenaire/orientations').expect(200)).text).not.toContain('Un courriel par orientation');
   });
 });
 

@@ -5,6 +5,7 @@ import {
   activeAgent,
   caseFollowers,
   consentRecipients,
+  newReferralRecipients,
   referralRecipientPartners,
   referralSenderSupervisors,
 } from '../mail/recipients.repository.ts';
@@ -52,6 +53,7 @@ export function createMailJobHandlers(
   | 'effect.remindPartner'
   | 'effect.escalateToSenderSupervisor'
   | 'effect.notifyReferralAnswered'
+  | 'effect.notifyReferralSent'
   | 'consent.withdrawn'
 > {
   // The desk's pages (`/dossiers/…` for those who follow the case, `/partenaire/orientations/…` for the partner
@@ -114,6 +116,19 @@ export function createMailJobHandlers(
           answeredAt: await occurredAt(deps.db, effect, deps.now()),
         },
         recipients: await caseFollowers(deps.db, effect.caseId),
+      });
+    },
+    'effect.notifyReferralSent': async (effect, job) => {
+      const recipients = await newReferralRecipients(deps.db, effect.referralId);
+      // Partners who chose the half-day digest, or an organisation without agents, get no mail per referral:
+      // not a fault to warn about (sendAgentMail warns when nobody is told).
+      if (recipients.length === 0) return;
+      await sendAgentMail(deps, {
+        causeId: job.id,
+        template: 'referral-received',
+        caseId: effect.caseId,
+        data: { referralUrl: partnerReferralUrl(effect.referralId), sentAt: await occurredAt(deps.db, effect, deps.now()) },
+        recipients,
       });
     },
     'consent.withdrawn': async (payload, job) => {

@@ -21,10 +21,18 @@ describe('mail templates', () => {
       }),
       'referral-answered': renderer.render('referral-answered', { caseUrl, status: 'accepted', answeredAt: at }),
       'consent-withdrawn': renderer.render('consent-withdrawn', { inboxUrl, withdrawnAt: at }),
+      'referral-received': renderer.render('referral-received', { referralUrl: caseUrl, sentAt: at }),
+      'referral-digest': renderer.render('referral-digest', {
+        inboxUrl,
+        from: new Date('2026-03-09T07:00:00Z'),
+        to: at,
+        referrals: [{ referralUrl: caseUrl, purpose: 'rights_opening', sentAt: at }],
+        more: 0,
+      }),
     };
     expect(Object.keys(samples).sort()).toEqual([...mailTemplateNames].sort());
     for (const [name, mail] of Object.entries(samples)) {
-      const url = name === 'consent-withdrawn' ? inboxUrl : caseUrl;
+      const url = name === 'consent-withdrawn' || name === 'referral-digest' ? inboxUrl : caseUrl;
       expect(mail.subject).toMatch(/^Parcours : \S/);
       expect(mail.subject).not.toMatch(/\n/);
       expect(mail.text).toContain(url);
@@ -38,6 +46,20 @@ describe('mail templates', () => {
     // The escalation leads the supervisor to the list of every referral past its deadline, too.
     expect(samples['referral-escalation'].html).toContain('href="https://parcours.example.test/pilotage/depassements"');
     expect(samples['referral-escalation'].text).toContain('https://parcours.example.test/pilotage/depassements');
+  });
+
+  it('when a digest lists more referrals than it shows, then it names the purposes in French and says how many more', () => {
+    const mail = renderer.render('referral-digest', {
+      inboxUrl,
+      from: new Date('2026-03-09T07:00:00Z'),
+      to: at,
+      referrals: [{ referralUrl: caseUrl, purpose: 'professional_integration', sentAt: at }],
+      more: 12,
+    });
+    expect(mail.text).toContain(`- Insertion professionnelle, envoyée le 9 mars 2026 à 10:00 : ${caseUrl}`);
+    expect(mail.text).toContain('… et 12 autre(s)');
+    expect(mail.html).toContain(`<a href="${caseUrl}">Insertion professionnelle</a>`);
+    expect(mail.text).not.toContain('professional_integration');
   });
 
   it('when a consent-withdrawn mail goes to an organisation without accounts, then it says the same without any link', () => {

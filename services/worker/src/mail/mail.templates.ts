@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { referralPurposeNames } from '@parcours/vocabulary';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 
@@ -14,6 +15,23 @@ export const mailTemplateSchemas = {
   /** To the sender's supervisors: the case, and the list of every referral past its deadline (« Pilotage »). */
   'referral-escalation': z.object({ caseUrl: z.url(), breachesUrl: z.url(), escalatedAt: z.date() }),
   'referral-answered': z.object({ caseUrl: z.url(), status: z.string().min(1), answeredAt: z.date() }),
+  /** To a partner agent who chose one mail per referral. */
+  'referral-received': z.object({ referralUrl: z.url(), sentAt: z.date() }),
+  /**
+   * To a partner agent who chose the digest: the referrals sent to the organisation in a half-day, each as a
+   * purpose (a code of the vocabulary, shown in French), an instant and a link — nothing about the person.
+   */
+  'referral-digest': z.object({
+    inboxUrl: z.url(),
+    from: z.date(),
+    to: z.date(),
+    referrals: z
+      .array(z.object({ referralUrl: z.url(), purpose: z.string().min(1), sentAt: z.date() }))
+      .min(1)
+      .max(500),
+    /** Referrals beyond the ones listed (a very busy half-day): the inbox has them all. */
+    more: z.number().int().min(0),
+  }),
   /**
    * To a consent's recipients: no case link (they no longer reach it), their inbox instead; `inboxUrl` null
    * for an organisation's contact address (no account, so no link into the app).
@@ -63,6 +81,10 @@ function createHandlebars(): typeof Handlebars {
     return parisDateTime.format(value);
   });
   handlebars.registerHelper('stageLabel', (stage: unknown) => stageLabels[String(stage)] ?? String(stage));
+  handlebars.registerHelper(
+    'purposeLabel',
+    (purpose: unknown) => (referralPurposeNames as Record<string, string>)[String(purpose)] ?? String(purpose),
+  );
   handlebars.registerHelper('referralStatusLabel', (status: unknown) => referralStatusLabels[String(status)] ?? String(status));
   handlebars.registerPartial('footer-text', readTemplateFile('partials/footer.text.hbs'));
   handlebars.registerPartial('footer-html', readTemplateFile('partials/footer.html.hbs'));

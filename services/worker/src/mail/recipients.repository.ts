@@ -1,12 +1,17 @@
 import { agents, cases, type Database, memberships, organisations, referrals, systemActor, withActor } from '@parcours/db';
-import type { MembershipRole } from '@parcours/vocabulary';
+import type { MembershipRole, ReferralMailMode } from '@parcours/vocabulary';
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { type MailRecipient, recipientKey } from './agent-mail.ts';
 
 const recipientColumns = { agentId: agents.id, email: agents.email };
 
-/** Active agents of an organisation holding at least one of the roles. */
-async function agentsWithRole(db: Database, organisationId: string, roles: MembershipRole[]): Promise<MailRecipient[]> {
+/** Active agents of an organisation holding at least one of the roles (and, if given, this referral mail mode). */
+async function agentsWithRole(
+  db: Database,
+  organisationId: string,
+  roles: MembershipRole[],
+  referralMail?: ReferralMailMode,
+): Promise<MailRecipient[]> {
   return db
     .selectDistinct(recipientColumns)
     .from(memberships)
@@ -17,6 +22,7 @@ async function agentsWithRole(db: Database, organisationId: string, roles: Membe
         eq(agents.active, true),
         // Roles are the schema's closed vocabulary, never input: safe to inline.
         sql`${memberships.roles} && ${sql.raw(`array[${roles.map((role) => `'${role}'`).join(', ')}]::text[]`)}`,
+        referralMail ? eq(memberships.referralMail, referralMail) : undefined,
       ),
     )
     .orderBy(agents.id);
@@ -49,6 +55,14 @@ export async function referralRecipientPartners(db: Database, referralId: string
     tx.select({ organisationId: referrals.toOrganisationId }).from(referrals).where(eq(referrals.id, referralId)),
   );
   return row ? agentsWithRole(db, row.organisationId, ['partner']) : [];
+}
+
+/** The partner agents of the organisation a referral was sent to who chose one mail per referral. */
+export async function newReferralRecipients(db: Database, referralId: string): Promise<MailRecipient[]> {
+  const [row] = await withActor(db, systemActor, (tx) =>
+    tx.select({ organisationId: referrals.toOrganisationId }).from(referrals).where(eq(referrals.id, referralId)),
+  );
+  return row ? agentsWithRole(db, row.organisationId, ['partner'], 'each') : [];
 }
 
 /** An organisation's contact address, if it has one. */

@@ -1,5 +1,12 @@
 import { appointmentModes, referralStatuses } from '@parcours/journey';
-import { codesOf, dataCategories, declineReasons, referralOutcomes, referralPurposes } from '@parcours/vocabulary';
+import {
+  codesOf,
+  dataCategories,
+  declineReasons,
+  referralMailModes,
+  referralOutcomes,
+  referralPurposes,
+} from '@parcours/vocabulary';
 import { z } from 'zod';
 import { inputInstant } from '../../http/input-dates.ts';
 
@@ -99,6 +106,9 @@ export const answerReferralResult = referralView.extend({
   /** The draft proposed to the sender when the partner redirected to another organisation. */
   proposedDraft: referralView.nullable(),
 });
+
+/** `each`: one mail per referral sent to my organisation; `digest`: one mail at 08:00 and 13:00 listing them. */
+export const referralMailPreference = z.strictObject({ mode: z.enum(referralMailModes) });
 
 export const partnerInboxQuery = z.strictObject({
   scope: z.enum(['open', 'closed', 'all']).default('open'),
