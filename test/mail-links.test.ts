@@ -46,7 +46,7 @@ describe('links in e-mails', () => {
       logger: createLogger({ name: 'mail-links-test' }),
       renderer: createMailRenderer(),
       transport: {
-        send: async (mail) => {
+        send: async (mail: OutgoingMail) => {
           sent.push(mail);
           return mail.messageId;
         },
