@@ -10,14 +10,27 @@ describe('faults survived', () => {
   it('when Redis, a worker, PostgreSQL and the SMTP server fail in turn, then every mail arrives once or is marked uncertain, and nothing is owed', async () => {
     const report = await runMailFaults({ cases: 300 });
     expect(report.faults).toHaveLength(5);
-    // 300 assignments (more if a step cut by the PostgreSQL restart had committed), and for each referral sent
-    // a reminder and an escalation.
-    expect(report.referralsSent).toBeGreaterThanOrEqual(75);
-    expect(report.mailsExpected).toBeGreaterThanOrEqual(300 + 2 * report.referralsSent);
+    // 300 assignments (more if a step cut by the PostgreSQL restart had committed); for each referral sent, a
+    // mail to the partner; in the first territory a reminder and an escalation each.
+    const race = report.expiryRace;
+    expect(report.referralsSent).toBeGreaterThanOrEqual(150);
+    expect(race.referrals).toBeGreaterThanOrEqual(75);
+    const deadlineReferrals = report.referralsSent - race.referrals;
+    expect(report.mailsExpected).toBeGreaterThanOrEqual(300 + report.referralsSent + 2 * deadlineReferrals);
+    // In the second, every referral expired, by one expiry each, whatever fired before it.
+    expect({ expired: race.expired, expiriesFired: race.expiriesFired }).toEqual({
+      expired: race.referrals,
+      expiriesFired: race.referrals,
+    });
     expect({ timersFired: report.timersFired, twice: report.timersFiredTwice, owed: report.timersOwed }).toEqual({
-      timersFired: 2 * report.referralsSent,
+      timersFired: 2 * deadlineReferrals + race.expiriesFired + race.remindersFired + race.escalationsFired,
       twice: 0,
       owed: 0,
+    });
+    // Nothing undelivered out of the admins' sight.
+    expect({ notListed: report.undeliveredNotListed, failedListed: report.jobsFailedListed }).toEqual({
+      notListed: 0,
+      failedListed: report.jobsFailed,
     });
     expect({
       lost: report.lost,

@@ -6,8 +6,9 @@
  * still owed, no delivery is left pending; a mail a killed worker may or may not have sent is `uncertain`
  * and counted as such (visible to admins), never silently lost.
  */
-import { type Actor, agents, mailDeliveries, memberships, openDatabase, outbox, rowsOf } from '@parcours/db';
+import { type Actor, agents, jobFailures, mailDeliveries, memberships, openDatabase, outbox, rowsOf } from '@parcours/db';
 import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
+import { listJobFailures, listUndeliveredMail } from '@parcours/job-store';
 import { createFixtureTerritory } from '@parcours/testing';
 import { and, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import {
@@ -42,6 +43,16 @@ export interface FaultReport {
   timersFiredTwice: number;
   /** Deadlines due and never fired. */
   timersOwed: number;
+  /**
+   * The territory whose expiry is due at once and races the reminder and escalation: every referral must end
+   * expired, by one expiry each; what the race let fire before it is counted.
+   */
+  expiryRace: { referrals: number; expired: number; expiriesFired: number; remindersFired: number; escalationsFired: number };
+  /** Mails not delivered that an admin's list of undelivered mail (« Exploitation », `jobs failed`) does not show. */
+  undeliveredNotListed: number;
+  /** Jobs that failed for good, and how many of them the admin's list of failed jobs shows. */
+  jobsFailed: number;
+  jobsFailedListed: number;
   /** Workers that exited without being killed by the run (restarted, as a supervisor would). */
   workerCrashes: string[];
   drainedSeconds: number;
@@ -67,35 +78,43 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     await owner.migrate();
     // The workers log in as production's service role: owns nothing, member of the application and system roles.
     await owner.db.execute(sql`create role parcours login in role parcours_app, parcours_system`);
-    // Referral deadlines of zero working days: a referral sent is due at once for its reminder and its
-    // escalation (both kept in the same state), so the run drives the durable timers through the faults too.
-    // The expiry (which would cancel the others, in whatever order they fire) waits a working day.
-    const fixture = await createFixtureTerritory(owner.db, {
-      delays: { referralReminder: 0, referralEscalation: 0, referralExpiry: 1 },
-    });
-    const recipients = await owner.db
-      .insert(agents)
-      .values(
-        Array.from({ length: 10 }, (_, index) => ({
-          email: `referente-${index}@faults.test`,
-          displayName: `Référente ${index}`,
-        })),
-      )
-      .returning({ id: agents.id });
-    await owner.db
-      .insert(memberships)
-      .values(
-        recipients.map((agent) => ({ agentId: agent.id, organisationId: fixture.entryOrganisationId, roles: ['referent'] })),
-      );
-    // Escalations go to the sending organisation's supervisors.
-    const [supervisor] = await owner.db
-      .insert(agents)
-      .values({ email: 'encadrante@faults.test', displayName: 'Encadrante' })
-      .returning({ id: agents.id });
-    await owner.db
-      .insert(memberships)
-      .values({ agentId: supervisor?.id as string, organisationId: fixture.entryOrganisationId, roles: ['supervisor'] });
-    const actor: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
+    // Two territories. In the first, referral deadlines of zero working days for the reminder and the escalation
+    // (both kept in the same state) and one for the expiry: each referral mails a reminder and an escalation.
+    // In the second, the expiry is due at once too and races them: whichever timer the workers deliver first
+    // wins, the expiry cancels what has not fired, and every referral ends expired. Either way the durable
+    // timers go through the faults, and each must fire once for its arming or be cancelled, never owed.
+    const territories = [];
+    for (const delays of [
+      { referralReminder: 0, referralEscalation: 0, referralExpiry: 1 },
+      { referralReminder: 0, referralEscalation: 0, referralExpiry: 0 },
+    ]) {
+      const fixture = await createFixtureTerritory(owner.db, { delays });
+      const recipients = await owner.db
+        .insert(agents)
+        .values(
+          Array.from({ length: 10 }, (_, index) => ({
+            email: `referente-${index}-${fixture.territoryId}@faults.test`,
+            displayName: `Référente ${index}`,
+          })),
+        )
+        .returning({ id: agents.id });
+      await owner.db
+        .insert(memberships)
+        .values(
+          recipients.map((agent) => ({ agentId: agent.id, organisationId: fixture.entryOrganisationId, roles: ['referent'] })),
+        );
+      // Escalations go to the sending organisation's supervisors.
+      const [supervisor] = await owner.db
+        .insert(agents)
+        .values({ email: `encadrante-${fixture.territoryId}@faults.test`, displayName: 'Encadrante' })
+        .returning({ id: agents.id });
+      await owner.db
+        .insert(memberships)
+        .values({ agentId: supervisor?.id as string, organisationId: fixture.entryOrganisationId, roles: ['supervisor'] });
+      const actor: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
+      territories.push({ fixture, recipients, supervisorId: supervisor?.id as string, actor });
+    }
+    const [deadlines, expiring] = territories as [(typeof territories)[number], (typeof territories)[number]];
 
     const workerEnv = {
       DATABASE_URL: `postgres://parcours@127.0.0.1:${postgres.port}/postgres`,
@@ -184,6 +203,8 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
         schedule.shift();
         await inject(due.fault, due.act);
       }
+      // Cases 0, 4, 8… are referred in the first territory, 2, 6, 10… in the second, the others only opened.
+      const { fixture, recipients, actor } = opened % 4 === 2 ? expiring : deadlines;
       try {
         const caseView = await openCase(
           owner.db,
@@ -197,7 +218,7 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
           },
           { actor },
         );
-        if (opened % 4 === 0) {
+        if (opened % 2 === 0) {
           let view = await sendCaseEvent(
             owner.db,
             { caseId: caseView.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: caseView.revision },
@@ -229,21 +250,27 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     }
     log(`${options.cases} cases opened; waiting for the mail to drain`);
 
-    // Every mail owed, from its cause in the outbox: the assignment to its référente, a reminder to the
-    // partner's agent, an escalation to the supervisor.
+    // Every mail owed, from its cause in the outbox: the assignment to its référente; the new referral and its
+    // reminder to the partner's agent; an escalation to the sending organisation's supervisor.
+    const partnerAgentOf = new Map(territories.map(({ fixture }) => [fixture.partnerOrganisationId, fixture.partnerAgentId]));
+    const supervisorOf = new Map(territories.map(({ fixture, supervisorId }) => [fixture.entryOrganisationId, supervisorId]));
     const expectedKeys = async () => {
-      const rows = await owner.db
-        .select({ id: outbox.id, job: outbox.jobName, agentId: sql<string | null>`${outbox.payload}->'params'->>'agentId'` })
-        .from(outbox)
-        .where(
-          sql`${outbox.jobName} in ('effect.notifyCaseAssigned', 'effect.remindPartner', 'effect.escalateToSenderSupervisor')`,
-        );
+      const rows = rowsOf<{ id: string; job: string; agent_id: string | null; to_id: string | null; from_id: string | null }>(
+        await owner.db.execute(sql`
+          select o.id, o.job_name as job, o.payload->'params'->>'agentId' as agent_id,
+                 r.to_organisation_id as to_id, r.from_organisation_id as from_id
+          from outbox o left join referrals r on r.id = (o.payload->>'referralId')::uuid
+          where o.job_name in ('effect.notifyCaseAssigned', 'effect.notifyReferralSent', 'effect.remindPartner',
+                               'effect.escalateToSenderSupervisor')`),
+      );
       return rows.map((row) =>
         row.job === 'effect.notifyCaseAssigned'
-          ? `${row.id}:case-assigned:${row.agentId}`
-          : row.job === 'effect.remindPartner'
-            ? `${row.id}:referral-reminder:${fixture.partnerAgentId}`
-            : `${row.id}:referral-escalation:${supervisor?.id}`,
+          ? `${row.id}:case-assigned:${row.agent_id}`
+          : row.job === 'effect.notifyReferralSent'
+            ? `${row.id}:referral-received:${partnerAgentOf.get(row.to_id ?? '')}`
+            : row.job === 'effect.remindPartner'
+              ? `${row.id}:referral-reminder:${partnerAgentOf.get(row.to_id ?? '')}`
+              : `${row.id}:referral-escalation:${supervisorOf.get(row.from_id ?? '')}`,
       );
     };
     // Referral deadlines due and not fired (or fired more than once for one arming).
@@ -301,11 +328,36 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
           select referral_id, event_type, count(*) as n from case_events
           where referral_id is not null and event_type like 'xstate.after.%' group by 1, 2) fired`),
     );
+    // What the admins see: every delivery not sent is in the undelivered list; every job failed for good in the
+    // failed jobs' list.
+    const listed = new Set((await listUndeliveredMail(owner.db, 1_000_000)).map((mail) => mail.id));
+    const notSent = await owner.db
+      .select({ id: mailDeliveries.id })
+      .from(mailDeliveries)
+      .where(sql`${mailDeliveries.status} <> 'sent'`);
+    const jobsFailed = Number((await owner.db.select({ n: count() }).from(jobFailures))[0]?.n ?? 0);
+    const [race] = rowsOf<FaultReport['expiryRace']>(
+      await owner.db.execute(sql`
+        select count(*)::int as referrals,
+               count(*) filter (where r.status = 'expired')::int as expired,
+               coalesce(sum((select count(*) from case_events e where e.referral_id = r.id
+                             and e.event_type like 'xstate.after.referralExpiry.%')), 0)::int as "expiriesFired",
+               coalesce(sum((select count(*) from case_events e where e.referral_id = r.id
+                             and e.event_type like 'xstate.after.referralReminder.%')), 0)::int as "remindersFired",
+               coalesce(sum((select count(*) from case_events e where e.referral_id = r.id
+                             and e.event_type like 'xstate.after.referralEscalation.%')), 0)::int as "escalationsFired"
+        from referrals r join cases c on c.id = r.case_id
+        where c.territory_id = ${expiring.fixture.territoryId} and r.status <> 'draft'`),
+    );
     const report: FaultReport = {
       cases: options.cases,
       mailsExpected: keys.length,
       mailsDelivered: keys.filter((key) => received.has(messageIdOf(key))).length,
       lost: keys.filter((key) => !received.has(messageIdOf(key)) && !uncertainKeys.has(key)).length,
+      undeliveredNotListed: notSent.filter((delivery) => !listed.has(delivery.id)).length,
+      jobsFailed,
+      jobsFailedListed: (await listJobFailures(owner.db, 1_000_000)).length,
+      expiryRace: race ?? { referrals: 0, expired: 0, expiriesFired: 0, remindersFired: 0, escalationsFired: 0 },
       duplicated: [...received.values()].filter((times) => times > 1).length,
       uncertain: uncertainKeys.size,
       uncertainDelivered: [...uncertainKeys].filter((key) => received.has(messageIdOf(key))).length,
