@@ -447,6 +447,23 @@ describe('the partner', () => {
         .expect(400);
       expect(problemOf(refused).type).toBe('urn:parcours:problem:validation-failed');
     }
+    // An appointment before today (Paris) is refused by the server, as the form's date field refuses it.
+    const past = await partner
+      .post(`/api/v1/partner/referrals/${referralId}/answers`)
+      .send({ expectedRevision: current, answer: { type: 'SET_APPOINTMENT', at: '2019-01-05T09:30:00+01:00', mode: 'phone' } })
+      .expect(400);
+    expect(past.headers['content-type']).toContain('application/problem+json');
+    expect(problemOf(past)).toMatchObject({
+      detail: 'La date du rendez-vous est passée : choisissez aujourd’hui ou une date à venir.',
+      errors: [
+        { field: 'answer.at', message: 'La date du rendez-vous est passée : choisissez aujourd’hui ou une date à venir.' },
+      ],
+    });
+    const dayBefore = new Date(clock.now().getTime() - 24 * 60 * 60 * 1000).toISOString();
+    await partner
+      .post(`/api/v1/partner/referrals/${referralId}/answers`)
+      .send({ expectedRevision: current, answer: { type: 'SET_APPOINTMENT', at: dayBefore, mode: 'phone' } })
+      .expect(400);
     const appointment = await answer({
       type: 'SET_APPOINTMENT',
       at: '2026-03-10T09:30:00+01:00',

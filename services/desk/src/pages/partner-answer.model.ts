@@ -176,3 +176,15 @@ export const partnerReferralNotFound = () =>
     'not_found',
     'Cette orientation n’est pas accessible : elle est close ou annulée, le consentement de la personne ne couvre plus votre structure, ou elle n’existe pas.',
   );
+
+/** Where the form shows an answer the server refused: the field of the form behind the API's field. */
+const formFieldOfAnswerField: Record<string, string> = {
+  'answer.at': 'date',
+  'answer.receptionPointId': 'pointAccueil',
+  'answer.suggestedOrganisationId': 'structure',
+};
+
+export function formErrorsOfRefusedAnswer(error: AppError): FieldErrors {
+  const field = error.details.errors?.[0]?.field ?? '';
+  return { [formFieldOfAnswerField[field] ?? 'structure']: error.message };
+}

@@ -15,6 +15,7 @@ import {
   answerOfForm,
   answerSuccessMessage,
   declineOptions,
+  formErrorsOfRefusedAnswer,
   modeOptions,
   partnerDataModelOf,
   partnerReferralFactsOf,
@@ -212,6 +213,15 @@ export const answerByPartnerLinkPage = definePage({
           linkCall(deps, res),
         );
       } catch (error) {
+        if (error instanceof AppError && error.code === 'validation_failed') {
+          const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, textOf(value)]));
+          await renderLinkReferral(deps, req, res, code.data, await reread(), {
+            success: null,
+            error: { type: parsed.answer.type, errors: formErrorsOfRefusedAnswer(error), values },
+            status: 400,
+          });
+          return;
+        }
         const stale = error instanceof AppError || error instanceof EngineError ? error.code : null;
         if (stale !== 'revision_conflict' && stale !== 'event_not_allowed') throw error;
         await renderLinkReferral(deps, req, res, code.data, await reread(), {

@@ -20,6 +20,7 @@ import {
   answerOfForm,
   answerSuccessMessage,
   declineOptions,
+  formErrorsOfRefusedAnswer,
   modeOptions,
   partnerDataModelOf,
   partnerReferralFactsOf,
@@ -243,6 +244,10 @@ export const partnerInboxPage = definePage({
   },
 });
 
+/** What the partner typed, shown again with the refusal. */
+const formValuesOf = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).map(([key, value]) => [key, textOf(value)]));
+
 const referralMailLabels: Record<ReferralMailMode, { label: string; hint: string }> = {
   each: { label: 'Un courriel par orientation', hint: 'Dès qu’une orientation vous est adressée.' },
   digest: {
@@ -299,9 +304,8 @@ export const answerReferralPage = definePage({
       throw new AppError('validation_failed', 'Le formulaire est incomplet. Rechargez la page et recommencez.');
     const parsed = answerOfForm(body);
     if (!parsed.ok) {
-      const values = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, textOf(value)]));
       await renderPartnerReferral(deps, req, res, call, referralId, {
-        error: { type: parsed.type, errors: parsed.errors, values },
+        error: { type: parsed.type, errors: parsed.errors, values: formValuesOf(body) },
         status: 400,
       });
       return;
@@ -321,7 +325,7 @@ export const answerReferralPage = definePage({
       }
       if (error instanceof AppError && error.code === 'validation_failed') {
         await renderPartnerReferral(deps, req, res, call, referralId, {
-          error: { type: parsed.answer.type, errors: { structure: error.message }, values: {} },
+          error: { type: parsed.answer.type, errors: formErrorsOfRefusedAnswer(error), values: formValuesOf(body) },
           status: 400,
         });
         return;

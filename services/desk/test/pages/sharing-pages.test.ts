@@ -214,6 +214,24 @@ describe('consent, referral and partner pages', () => {
       accepted.text,
     )?.[1];
     expect(receptionPoint).toBeDefined();
+    // A date before today, typed past the field's `min`, is refused by the server beside the date field.
+    const past = await partner
+      .post(`/partenaire/orientations/${referralId}/reponses`)
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(accepted.text),
+          expectedRevision: revision,
+          type: 'SET_APPOINTMENT',
+          date: '2019-01-05',
+          heure: '09:30',
+          mode: 'in_person',
+        }),
+      )
+      .expect(400);
+    expect(past.text).toMatch(/id="reponse-SET_APPOINTMENT-date-messages"[\s\S]*La date du rendez-vous est passée/);
+    expect(past.text).toContain('value="2019-01-05"');
+    expect(await statusOf(referralId)).toBe('accepted');
     await partner
       .post(`/partenaire/orientations/${referralId}/reponses`)
       .type('form')

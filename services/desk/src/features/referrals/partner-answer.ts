@@ -1,3 +1,4 @@
+import { parisDateOf } from '@parcours/calendar';
 import { type Actor, type Database, organisations, referrals, type Transaction, withActor } from '@parcours/db';
 import { createReferral, type EngineClock, EngineError, type LockedRows, sendReferralEvent } from '@parcours/engine';
 import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
@@ -23,6 +24,17 @@ async function checkReceptionPoint(tx: Transaction, receptionPointId: string, te
   }
 }
 
+/**
+ * An appointment is set for today or later (Paris dates, as the form's `min` shows it): the server refuses what
+ * the form refuses, whoever calls (page, API, signed link).
+ */
+function refusePastAppointment(body: AnswerReferralBody, now: Date): void {
+  if (body.answer.type !== 'SET_APPOINTMENT') return;
+  if (parisDateOf(new Date(body.answer.at)) >= parisDateOf(now)) return;
+  const message = 'La date du rendez-vous est passée : choisissez aujourd’hui ou une date à venir.';
+  throw new AppError('validation_failed', message, { errors: [{ field: 'answer.at', message }] });
+}
+
 export interface PartnerAnswerCall {
   actor: Actor;
   reader: PartnerReader;
@@ -46,6 +58,7 @@ export async function applyPartnerAnswer(
   call: PartnerAnswerCall,
 ): Promise<ReferralView & { proposedDraft: ReferralView | null }> {
   const now = call.clock.now();
+  refusePastAppointment(body, now);
   const audit = { requestId: call.requestId, at: now };
   // Decided on the locked rows (`authorizeLocked`), used for the audit of the same transaction.
   let allowed: Awaited<ReturnType<typeof partnerDisclosureOf>> = null;
