@@ -83,7 +83,12 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     // In the second, the expiry is due at once too and races them: whichever timer the workers deliver first
     // wins, the expiry cancels what has not fired, and every referral ends expired. Either way the durable
     // timers go through the faults, and each must fire once for its arming or be cancelled, never owed.
-    const territories = [];
+    const territories: Array<{
+      fixture: Awaited<ReturnType<typeof createFixtureTerritory>>;
+      recipients: Array<{ id: string }>;
+      supervisorId: string;
+      actor: Actor;
+    }> = [];
     for (const delays of [
       { referralReminder: 0, referralEscalation: 0, referralExpiry: 1 },
       { referralReminder: 0, referralEscalation: 0, referralExpiry: 0 },
