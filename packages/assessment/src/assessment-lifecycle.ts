@@ -41,6 +41,8 @@ export function newAssessmentDraft(input: {
   caseId: string;
   form: AssessmentForm;
   current?: AssessmentRecord | null;
+  /** The request the case was opened for: a draft without one starts from it (pages and API alike). */
+  caseExpressedRequest?: string;
 }): Validation<AssessmentRecord> {
   const current = input.current ?? null;
   if (current && current.caseId !== input.caseId) return refuse('caseId', 'l’évaluation en cours appartient à un autre dossier');
@@ -48,6 +50,8 @@ export function newAssessmentDraft(input: {
   const sameForm =
     current?.status === 'completed' && current.formId === input.form.id && current.formVersion === input.form.version;
   const answers: AssessmentAnswers = sameForm ? structuredClone(current.answers) : { needs: {} };
+  const caseRequest = input.caseExpressedRequest?.trim();
+  if (!answers.expressedRequest && caseRequest) answers.expressedRequest = { text: caseRequest.slice(0, 4000), domains: [] };
   return {
     ok: true,
     value: {

@@ -66,6 +66,10 @@ describe('creating and saving a draft', () => {
       answers: { needs: {} },
       withheld: [],
     });
+    // It starts from the request the case was opened for, as the page's form does.
+    const [opened] = await database.db.select({ request: cases.expressedRequest }).from(cases).where(eq(cases.id, caseId));
+    expect(response.body.answers.expressedRequest).toEqual({ text: opened?.request, domains: [] });
+    expect(opened?.request).toBeTruthy();
     expect(response.headers.location).toBe(`/api/v1/assessments/${response.body.id}`);
     const before = await writeCounts();
     const second = await reception.post(`/api/v1/cases/${caseId}/assessments`).expect(409);
@@ -136,14 +140,14 @@ describe('completing', () => {
     const fields = problem.errors?.map((issue) => issue.field) ?? [];
     expect(fields).toEqual(
       expect.arrayContaining([
-        'answers.expressedRequest.text',
         'answers.needs.housing.urgency',
         'answers.needs.employment',
         'answers.caseManagement.functionalProblems',
       ]),
     );
-    // 19 domains unanswered, one urgency, the request, five MAIA answers.
-    expect(fields).toHaveLength(19 + 1 + 1 + 5);
+    // 19 domains unanswered, one urgency, five MAIA answers; the request came with the draft, from the case.
+    expect(fields).not.toContain('answers.expressedRequest.text');
+    expect(fields).toHaveLength(19 + 1 + 5);
     expect(await writeCounts()).toEqual(before);
   });
 

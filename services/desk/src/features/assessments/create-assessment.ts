@@ -37,6 +37,7 @@ export async function createAssessment(db: Database, caseId: string, call: DeskC
       caseId,
       form: currentAssessmentForm,
       current: current ? recordOf(current) : null,
+      caseExpressedRequest: caseRow.expressedRequest,
     });
     // Only a second draft is refused, and it was checked above.
     if (!draft.ok) throw new AppError('assessment_draft_exists', 'Une évaluation est déjà en cours sur ce dossier.');
