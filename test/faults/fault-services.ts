@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,13 +186,18 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** A worker as production runs it: its own process, `services/worker/src/main.ts`, configured by environment. */
-export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
+/**
+ * A worker as production runs it: its own process, `services/worker/src/main.ts`, configured by environment.
+ * Its log lines (warnings and worse, JSON) go to `logFile` when given, so that a crash can be read.
+ */
+export function startWorkerProcess(env: Record<string, string>, logFile?: string): WorkerProcess {
+  const out = logFile ? openSync(logFile, 'a') : 'ignore';
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/worker/src/main.ts'], {
     cwd: repositoryRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', out, 'inherit'],
   });
+  if (typeof out === 'number') closeSync(out);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     kill: () => child.kill('SIGKILL'),

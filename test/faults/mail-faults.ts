@@ -11,6 +11,9 @@ import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@par
 import { listJobFailures, listUndeliveredMail } from '@parcours/job-store';
 import { createFixtureTerritory } from '@parcours/testing';
 import { and, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type MailSink,
   messageIdOf,
@@ -57,6 +60,21 @@ export interface FaultReport {
   workerCrashes: string[];
   drainedSeconds: number;
   totalSeconds: number;
+}
+
+/** What a crashed worker said last at level fatal (its message and error class), from its JSON log. */
+function fatalLineOf(logFile: string): string {
+  try {
+    const fatal = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"level":60'))
+      .at(-1);
+    if (!fatal) return 'no fatal line';
+    const entry = JSON.parse(fatal) as { msg?: string; err?: { type?: string; message?: string; stack?: string } };
+    return `${entry.msg ?? ''} — ${entry.err?.type ?? ''}: ${entry.err?.message ?? ''} ${(entry.err?.stack ?? '').split('\n').slice(1, 4).join(' | ')}`;
+  } catch {
+    return 'no log';
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,11 +156,15 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     // As systemd would (Restart=always): a worker that exits on its own is started again, and counted.
     const crashes: string[] = [];
     let stopping = false;
+    const logDir = mkdtempSync(join(tmpdir(), 'parcours-faults-workers-'));
+    let started = 0;
     const supervised = (): WorkerProcess => {
-      const worker = startWorkerProcess(workerEnv);
+      started += 1;
+      const logFile = join(logDir, `worker-${started}.log`);
+      const worker = startWorkerProcess(workerEnv, logFile);
       void worker.exited.then((code) => {
         if (stopping || killedOnPurpose.has(worker)) return;
-        crashes.push(`worker exited with code ${code}`);
+        crashes.push(`worker exited with code ${code}: ${fatalLineOf(logFile)}`);
         log(`a worker exited on its own (code ${code}): started again`);
         workers.splice(workers.indexOf(worker), 1, supervised());
       });
@@ -294,6 +316,8 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
             .where(and(isNotNull(outbox.dispatchedAt), isNull(outbox.completedAt)))
         )[0]?.n ?? 0,
       ) + Number((await owner.db.select({ n: count() }).from(outbox).where(isNull(outbox.dispatchedAt)))[0]?.n ?? 0);
+    // Three minutes, or more for a long run (the mail of 10,000 cases takes minutes to leave at this pace).
+    const drainDeadlineMs = Math.max(180_000, options.cases * 60);
     const drainStarted = Date.now();
     let keys: string[] = [];
     for (;;) {
@@ -308,8 +332,8 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
       if (delivered + uncertain >= keys.length && pending === 0 && (await owedRows()) === 0 && (await timersOwed()) === 0) {
         break;
       }
-      if (Date.now() - drainStarted > 180_000) {
-        log(`not drained after 180 s: ${delivered} delivered, ${uncertain} uncertain of ${keys.length}, ${pending} pending`);
+      if (Date.now() - drainStarted > drainDeadlineMs) {
+        log(`not drained after ${drainDeadlineMs / 1000} s: ${delivered} delivered, ${uncertain} uncertain of ${keys.length}, ${pending} pending`);
         break;
       }
       await sleep(500);

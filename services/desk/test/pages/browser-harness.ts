@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { password } from '../harness.ts';
 
 const require = createRequire(import.meta.url);
@@ -59,14 +59,14 @@ export interface WatchedContext {
 }
 
 /**
- * A browser context on the app. `bypassCSP` only lets the test inject axe-core: the app's own policy
- * is unchanged and is what every other script and style is held to.
+ * A browser context on the app, under the app's own content-security policy (never bypassed: a script or
+ * style the policy refuses is a console error, and the tests fail on console errors). `errors` collects
+ * every console error and uncaught page error.
  */
 export async function openContext(browser: Browser, baseUrl: string, options: { javaScript: boolean }): Promise<WatchedContext> {
   const context = await browser.newContext({
     baseURL: baseUrl,
     javaScriptEnabled: options.javaScript,
-    bypassCSP: options.javaScript,
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     viewport: { width: 1280, height: 900 },
@@ -82,12 +82,29 @@ export async function openContext(browser: Browser, baseUrl: string, options: { 
     if (message.type() === 'error') watched.errors.push(message.text());
   });
   page.on('pageerror', (error) => watched.errors.push(error.message));
+  watchedContexts.push(watched);
   return watched;
 }
 
+/**
+ * A browser's own line for a document answered 4xx ("Failed to load resource: … status of 400"): what a test
+ * of bad input asks for. Anything else logged as an error — a script error, a refused script or style — fails.
+ */
+const expectedRefusal = /^Failed to load resource: the server responded with a status of 4\d\d/;
+
+const watchedContexts: WatchedContext[] = [];
+// Every test of a file that opens a browser context fails on a console error of that test, whatever it checks.
+afterEach(() => {
+  const unexpected = watchedContexts.flatMap((watched) => watched.errors.filter((error) => !expectedRefusal.test(error)));
+  for (const watched of watchedContexts) watched.errors.length = 0;
+  expect(unexpected, 'console errors in the browser').toEqual([]);
+});
+
 /** Runs axe-core in the page (every rule axe runs by default) and expects no violation. */
 export async function expectNoAxeViolations(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ path: axePath });
+  // Evaluated through the DevTools protocol, which the page's content-security policy does not govern: the app's
+  // own policy stays in force for everything the page loads (a script tag would need it bypassed).
+  await page.evaluate(readFileSync(axePath, 'utf8'));
   const violations = await page.evaluate(async () => {
     const axe = (
       globalThis as unknown as {
