@@ -6,14 +6,15 @@
  * still owed, no delivery is left pending; a mail a killed worker may or may not have sent is `uncertain`
  * and counted as such (visible to admins), never silently lost.
  */
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Actor, agents, jobFailures, mailDeliveries, memberships, openDatabase, outbox, rowsOf } from '@parcours/db';
 import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
 import { listJobFailures, listUndeliveredMail } from '@parcours/job-store';
 import { createFixtureTerritory } from '@parcours/testing';
 import { and, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type MailSink,
   messageIdOf,
@@ -157,10 +158,10 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
     const crashes: string[] = [];
     let stopping = false;
     const logDir = mkdtempSync(join(tmpdir(), 'parcours-faults-workers-'));
-    let started = 0;
+    let workersStarted = 0;
     const supervised = (): WorkerProcess => {
-      started += 1;
-      const logFile = join(logDir, `worker-${started}.log`);
+      workersStarted += 1;
+      const logFile = join(logDir, `worker-${workersStarted}.log`);
       const worker = startWorkerProcess(workerEnv, logFile);
       void worker.exited.then((code) => {
         if (stopping || killedOnPurpose.has(worker)) return;
@@ -333,7 +334,9 @@ export async function runMailFaults(options: { cases: number; log?: (line: strin
         break;
       }
       if (Date.now() - drainStarted > drainDeadlineMs) {
-        log(`not drained after ${drainDeadlineMs / 1000} s: ${delivered} delivered, ${uncertain} uncertain of ${keys.length}, ${pending} pending`);
+        log(
+          `not drained after ${drainDeadlineMs / 1000} s: ${delivered} delivered, ${uncertain} uncertain of ${keys.length}, ${pending} pending`,
+        );
         break;
       }
       await sleep(500);

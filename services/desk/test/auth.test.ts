@@ -81,7 +81,10 @@ describe('login', () => {
     const problem = problemOf(response);
     expect(problem).toMatchObject({ type: 'urn:parcours:problem:validation-failed', title: 'Données invalides' });
     expect((problem.errors as Array<{ field: string }>).map((issue) => issue.field).sort()).toEqual(['email', 'password']);
-    expect(JSON.stringify(problem.errors)).toMatch(/invalide|attendu/i);
+    expect(problem.errors).toEqual([
+      { field: 'email', message: 'L’adresse e-mail n’est pas une adresse e-mail valide.' },
+      { field: 'password', message: 'Le mot de passe doit être un texte.' },
+    ]);
   });
 });
 

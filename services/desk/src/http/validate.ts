@@ -1,9 +1,14 @@
 import { textFaultMessages, textFaultsIn } from '@parcours/vocabulary';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from './app-error.ts';
+import { frenchIssue, type IssueForWording } from './french-issues.ts';
 
-/** French messages for people, without touching zod's global configuration (other services share it). */
-const frenchErrors = z.locales.fr().localeError;
+/**
+ * French sentences about the field (`french-issues.ts`), zod's French wording for the rare issue it leaves;
+ * passed per parse, without touching zod's global configuration (other services share it).
+ */
+const zodFrench = z.locales.fr().localeError;
+export const frenchErrors: z.core.$ZodErrorMap = (issue) => frenchIssue(issue as IssueForWording) ?? zodFrench(issue);
 
 export function fieldIssuesOf(issues: unknown): FieldIssue[] {
   if (!Array.isArray(issues)) return [];

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-
-/** French messages for people, as the JSON API gives them. */
-const frenchErrors = z.locales.fr().localeError;
+import type { z } from 'zod';
+import { frenchErrors } from '../http/validate.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -27,7 +25,8 @@ export function parseForm<T extends z.ZodType>(
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? '');
-    errors[field] ??= issue.code === 'invalid_type' && input[field] === undefined ? 'Ce champ est obligatoire.' : issue.message;
+    // The same French sentence about the field as the API gives (« Le nom de famille est obligatoire. »).
+    errors[field] ??= issue.message;
   }
   return { ok: false, errors, values };
 }

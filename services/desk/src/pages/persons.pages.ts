@@ -1,4 +1,7 @@
 import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { communeLabelOf, communeOfInput, communesOfDepartement } from '../features/communes/communes.ts';
+import { departementOfTerritory } from '../features/communes/territory-departement.ts';
 import { createPerson } from '../features/persons/create-person.ts';
 import { linkKnownPerson } from '../features/persons/link-known-person.ts';
 import type { KnownElsewhere } from '../features/persons/person.schemas.ts';
@@ -10,6 +13,7 @@ import {
 } from '../features/persons/person.schemas.ts';
 import { searchPersons } from '../features/persons/search-persons.ts';
 import { AppError } from '../http/app-error.ts';
+import type { DeskCall } from '../http/desk-call.ts';
 import { emptyValues, type FieldErrors, parseForm } from './form-errors.ts';
 import { matchReasonLabels, organisationKindLabels } from './labels.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
@@ -20,12 +24,47 @@ import { parisTodayOf } from './view-engine.ts';
 const searchFields = ['familyName', 'givenNames', 'birthDate', 'communeInsee'] as const;
 const createFields = ['familyName', 'givenNames', 'birthName', 'birthDate', 'communeInsee', 'phone', 'email'] as const;
 
+/**
+ * The commune field takes a name (« gap », « Gap (05061) » as suggested), a postal or an INSEE code; the form is
+ * parsed with the INSEE code it designates. A name that designates none, or several, is the field's error.
+ */
+async function parsePersonForm<T extends z.ZodType>(
+  deps: PagesDependencies,
+  call: DeskCall,
+  schema: T,
+  body: unknown,
+  fields: readonly string[],
+): Promise<{ ok: true; data: z.output<T> } | { ok: false; errors: FieldErrors; values: Record<string, string> }> {
+  const submitted = (body ?? {}) as Record<string, unknown>;
+  const typed = textOf(submitted.communeInsee).trim();
+  const resolved = typed ? communeOfInput(typed, await departementOfTerritory(deps.db, call.agent.territoryId)) : null;
+  const form = parseForm(schema, { ...submitted, communeInsee: resolved?.ok ? resolved.code : '' }, fields);
+  if (resolved && !resolved.ok) {
+    const values = form.ok ? { ...emptyValues(fields), ...(form.data as Record<string, string>) } : form.values;
+    return {
+      ok: false,
+      errors: { ...(form.ok ? {} : form.errors), communeInsee: resolved.message },
+      values: { ...values, communeInsee: typed },
+    };
+  }
+  if (!form.ok) return { ...form, values: { ...form.values, communeInsee: resolved?.ok ? communeLabelOf(resolved.code) : '' } };
+  return form;
+}
+
+/** The form's values as shown again: the commune by its name, with its code. */
+const shownValues = (values: Record<string, string | undefined>) => ({
+  ...values,
+  ...(values.communeInsee ? { communeInsee: communeLabelOf(values.communeInsee) } : {}),
+});
+
 interface PersonsPageState {
   search: { values: Record<string, string>; errors: FieldErrors };
   /** Null until a search was made: the creation form only comes after a search. */
   results: { candidates: DuplicateCandidate[]; knownElsewhere?: KnownElsewhere[] } | null;
   create: { values: Record<string, string>; errors: FieldErrors };
   status?: number;
+  /** The département whose communes the commune fields suggest. */
+  departement: string | null;
 }
 
 function candidateView(candidate: DuplicateCandidate) {
@@ -66,6 +105,9 @@ async function renderPersons(deps: PagesDependencies, req: Request, res: Respons
           }
         : null,
       create: { ...state.create, summary: errorList(state.create.errors, 'creation') },
+      communeSuggestions: state.departement
+        ? communesOfDepartement(state.departement).map((commune) => `${commune.name} (${commune.code})`)
+        : [],
     },
     { nav: 'persons', status: state.status },
   );
@@ -94,11 +136,12 @@ export const findPersonPage = definePage({
   method: 'get',
   path: '/personnes',
   access: { kind: 'acting', permission: 'person.search' },
-  handle: async ({ req, res, deps }) => {
+  handle: async ({ req, res, deps, call }) => {
     await renderPersons(deps, req, res, {
       search: { values: emptyValues(searchFields), errors: {} },
       results: null,
       create: { values: emptyValues(createFields), errors: {} },
+      departement: await departementOfTerritory(deps.db, call.agent.territoryId),
     });
   },
 });
@@ -108,21 +151,24 @@ export const searchPersonsPage = definePage({
   path: '/personnes/recherche',
   access: { kind: 'acting', permission: 'person.search' },
   handle: async ({ req, res, deps, call }) => {
-    const form = parseForm(searchPersonsBody, req.body, searchFields);
+    const departement = await departementOfTerritory(deps.db, call.agent.territoryId);
+    const form = await parsePersonForm(deps, call, searchPersonsBody, req.body, searchFields);
     if (!form.ok) {
       await renderPersons(deps, req, res, {
         search: { values: form.values, errors: form.errors },
         results: null,
         create: { values: emptyValues(createFields), errors: {} },
         status: 400,
+        departement,
       });
       return;
     }
     const results = await searchPersons(deps.db, form.data, call, deps.identityMatchSecret);
     await renderPersons(deps, req, res, {
-      search: { values: { ...emptyValues(searchFields), ...form.data }, errors: {} },
+      search: { values: shownValues({ ...emptyValues(searchFields), ...form.data }) as Record<string, string>, errors: {} },
       results,
-      create: { values: { ...emptyValues(createFields), ...form.data }, errors: {} },
+      create: { values: shownValues({ ...emptyValues(createFields), ...form.data }) as Record<string, string>, errors: {} },
+      departement,
     });
   },
 });
@@ -132,18 +178,21 @@ export const createPersonPage = definePage({
   path: '/personnes',
   access: { kind: 'acting', permission: 'person.create' },
   handle: async ({ req, res, deps, call }) => {
-    const form = parseForm(createPersonBody, req.body, createFields);
+    const departement = await departementOfTerritory(deps.db, call.agent.territoryId);
+    const form = await parsePersonForm(deps, call, createPersonBody, req.body, createFields);
     const confirmed = (req.body as { confirmNoDuplicate?: unknown }).confirmNoDuplicate === 'oui';
     if (!form.ok) {
       const familyName = form.values.familyName ?? '';
+      // The duplicates are searched again without the commune, which may be what was wrong.
       const results = familyName
-        ? await searchPersons(deps.db, searchOf({ ...form.values, familyName }), call, deps.identityMatchSecret)
+        ? await searchPersons(deps.db, searchOf({ ...form.values, familyName, communeInsee: '' }), call, deps.identityMatchSecret)
         : null;
       await renderPersons(deps, req, res, {
         search: { values: pick(form.values, searchFields), errors: {} },
         results: results ?? { candidates: [] },
         create: { values: form.values, errors: form.errors },
         status: 400,
+        departement,
       });
       return;
     }
@@ -151,7 +200,7 @@ export const createPersonPage = definePage({
     const results = await searchPersons(deps.db, searchOf(form.data), call, deps.identityMatchSecret);
     // A person known here, or elsewhere in the territory, is not created again unless the agent says so.
     if ((results.candidates.length > 0 || results.knownElsewhere.length > 0) && !confirmed) {
-      const values = { ...emptyValues(createFields), ...form.data };
+      const values = shownValues({ ...emptyValues(createFields), ...form.data }) as Record<string, string>;
       await renderPersons(deps, req, res, {
         search: { values: pick(values, searchFields), errors: {} },
         results,
@@ -162,6 +211,7 @@ export const createPersonPage = definePage({
           },
         },
         status: 409,
+        departement,
       });
       return;
     }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DeskHeader } from '../features/agents/get-desk-header.ts';
+import { communeLabelOf } from '../features/communes/communes.ts';
 
 const parisDateTime = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'Europe/Paris',
@@ -111,6 +112,8 @@ export function createViewEngine(viewsDir: string): ViewEngine {
     and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
     plural: (count: unknown, one: string, many: string) => (count === 1 ? one : many),
     concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
+    // A commune by its name, its INSEE code beside it: « Gap (05061) ».
+    communeLabel: (code: unknown) => communeLabelOf(typeof code === 'string' ? code : null),
   });
   const options: CompileOptions = { strict: true, preventIndent: true };
   for (const file of readdirSync(join(viewsDir, 'partials'))) {

@@ -1,4 +1,4 @@
-import { auditEvents, caseEvents, contacts, sessions } from '@parcours/db';
+import { auditEvents, caseEvents, contacts, personIdentities, sessions } from '@parcours/db';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { and, count, eq } from 'drizzle-orm';
 import type { Express } from 'express';
@@ -182,6 +182,45 @@ describe('pages: persons, cases and contacts', () => {
       .send({ _csrf: csrfOf(refused.text), familyName: 'Martin', givenNames: 'Camille', confirmNoDuplicate: 'oui' })
       .expect(303);
     expect(created.headers.location).toMatch(/^\/dossiers\/nouveau\?personne=[0-9a-f-]{36}$/);
+  });
+
+  it('when the agent types a commune’s name, then the search and the creation find its code and show its name; a name unknown or shared is explained', async () => {
+    const client = await logInThroughForm(world.agentEmail);
+    const search = await client.get('/personnes').expect(200);
+    // The field suggests the communes of the territory's département, by name with the code beside.
+    expect(search.text).toContain('list="communes-du-departement"');
+    expect(search.text).toContain('<option value="Laragne-Montéglin (05070)">');
+    expect(search.text).not.toContain('5 caractères');
+    const found = await client
+      .post('/personnes/recherche')
+      .type('form')
+      .send({ _csrf: csrfOf(search.text), familyName: 'Aubert', communeInsee: 'laragne montéglin' })
+      .expect(200);
+    expect(found.text).toContain('value="Laragne-Montéglin (05070)"');
+    const unknown = await client
+      .post('/personnes/recherche')
+      .type('form')
+      .send({ _csrf: csrfOf(search.text), familyName: 'Aubert', communeInsee: 'Laragnne' })
+      .expect(400);
+    expect(unknown.text).toContain('La commune « Laragnne » est inconnue : vérifiez l’orthographe ou choisissez dans la liste.');
+    expect(unknown.text).toContain('value="Laragnne"');
+    const created = await client
+      .post('/personnes')
+      .type('form')
+      .send({
+        _csrf: csrfOf(found.text),
+        familyName: 'Aubert',
+        givenNames: 'Rose',
+        communeInsee: 'Laragne-Montéglin (05070)',
+        confirmNoDuplicate: 'oui',
+      })
+      .expect(303);
+    const personId = /personne=([0-9a-f-]{36})/.exec(created.headers.location ?? '')?.[1] as string;
+    const [identity] = await database.db
+      .select({ commune: personIdentities.communeInsee })
+      .from(personIdentities)
+      .where(eq(personIdentities.personId, personId));
+    expect(identity?.commune).toBe('05070');
   });
 
   it('when a case is opened and moved from a form, then the page shows the new stage, the timeline and the diagram', async () => {

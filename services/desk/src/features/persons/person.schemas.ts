@@ -10,7 +10,9 @@ const name = (max: number) =>
     .min(1)
     .max(max)
     .refine((value) => /\p{L}/u.test(value), 'Ce nom doit contenir au moins une lettre.');
-const inseeCommuneCode = z.string().regex(/^(?:\d{5}|2[AB]\d{3})$/, 'Code commune INSEE attendu (5 caractères)');
+const inseeCommuneCode = z
+  .string()
+  .regex(/^(?:\d{5}|2[AB]\d{3})$/, 'La commune doit être donnée par son code INSEE, par exemple 05061 pour Gap.');
 const birthDate = inputDate().refine(
   (value) => value <= new Date().toISOString().slice(0, 10),
   'La date de naissance est dans le futur',
