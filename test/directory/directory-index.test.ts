@@ -26,6 +26,20 @@ describe('directory search', () => {
     expect(result.services.map((service) => service.id)).toContain('mediation-familiale-udaf');
   });
 
+  it('when an acronym or a whole word is searched, then it is never found inside another word', () => {
+    const apa = searchServices(index, { text: 'APA' }).services.map((service) => service.id);
+    expect(apa).toContain('apa-departement');
+    expect(apa).not.toContain('csapa-addictions');
+    // « APA » is also the initials of « Allocation personnalisée d’autonomie », whatever the name says in brackets.
+    const initials = searchServices(index, { text: 'CSAPA' }).services.map((service) => service.id);
+    expect(initials).toEqual(['csapa-addictions']);
+    // From four letters, the start of a word: what an agent types before finishing it.
+    expect(searchServices(index, { text: 'teleassist' }).services.map((service) => service.id)).toContain(
+      'teleassistance-departementale',
+    );
+    expect(searchServices(index, { text: 'ssistance' }).total).toBe(0);
+  });
+
   it('when a commune is not served at all, then the search is empty', () => {
     expect(searchServices(index, { communeCode: '75056' })).toEqual({ total: 0, services: [] });
   });

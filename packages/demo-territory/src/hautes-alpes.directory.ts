@@ -234,7 +234,10 @@ function service(draft: Draft): DirectoryServiceInput {
     documents: [],
     howToApply: { modes: ['walk_in', 'phone'], description: 'Se présenter aux heures d’ouverture ou téléphoner.' },
     permanences: [],
-    contact: { phone: `04 65 71 ${String(phoneCounter).padStart(2, '0')} 00`, email: `${draft.id}@demo.parcours.test` },
+    contact: {
+      phone: `04 65 ${71 + Math.floor(phoneCounter / 100)} ${String(phoneCounter % 100).padStart(2, '0')} 00`,
+      email: `${draft.id}@demo.parcours.test`,
+    },
     lastVerifiedAt: '2026-01-15',
     ...rest,
     locations: locations.map((location, index) => ({ id: `${draft.id}-lieu-${index + 1}`, ...location })),
@@ -1018,6 +1021,24 @@ const rows: DirectoryServiceInput[] = [
     locations: [premises(gap, 'CCAS', '11 rue Colonel Roux')],
     communesServed: communesOfBassins('gapTallard'),
     waitingTimeDays: 3,
+    acceptsReferrals: true,
+  }),
+  service({
+    id: 'apa-departement',
+    organisation: organisations.departementAutonomie,
+    name: 'Allocation personnalisée d’autonomie (APA) — évaluation à domicile',
+    description:
+      'Demande d’APA à domicile : visite de l’équipe médico-sociale du Département pour évaluer la perte d’autonomie, plan d’aide (aide à domicile, téléassistance, portage de repas, aménagement du logement), aide au dossier et aux aidants.',
+    bundles: ['services-a-domicile', 'prestations-sociales'],
+    publics: ['seniors'],
+    eligibility: 'Personnes de 60 ans et plus, vivant à domicile, en perte d’autonomie (GIR 1 à 4).',
+    cost: { kind: 'free', description: 'Évaluation gratuite ; participation au plan d’aide selon les ressources.' },
+    howToApply: {
+      modes: ['phone', 'referral'],
+      description: 'Dossier de demande d’APA, puis visite à domicile dans le mois.',
+    },
+    communesServed: allCommunes,
+    waitingTimeDays: 30,
     acceptsReferrals: true,
   }),
   service({

@@ -113,15 +113,38 @@ const fold = (text: string) =>
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase();
 
-const searchableText = new WeakMap<DirectoryService, string>();
+const searchableWords = new WeakMap<DirectoryService, readonly string[]>();
 
-function searchableOf(service: DirectoryService): string {
-  let text = searchableText.get(service);
-  if (text === undefined) {
-    text = fold(`${service.name} ${service.organisation.name} ${service.description}`);
-    searchableText.set(service, text);
+/** Small words an acronym skips: « Allocation personnalisée d’autonomie » is APA. */
+const acronymSkipped = new Set(['de', 'du', 'des', 'd', 'la', 'le', 'les', 'l', 'et', 'a', 'au', 'aux', 'pour', 'en']);
+
+const wordsOf = (text: string) =>
+  fold(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/** The words of a service's names and description, and the acronyms of its names. */
+function searchableOf(service: DirectoryService): readonly string[] {
+  let words = searchableWords.get(service);
+  if (words === undefined) {
+    const acronyms = [service.name, service.organisation.name].map((name) =>
+      wordsOf(name)
+        .filter((word) => !acronymSkipped.has(word))
+        .map((word) => word[0])
+        .join(''),
+    );
+    words = [...new Set([...wordsOf(`${service.name} ${service.organisation.name} ${service.description}`), ...acronyms])];
+    searchableWords.set(service, words);
   }
-  return text;
+  return words;
+}
+
+/**
+ * A typed word finds a whole word (or acronym) of the service; from four letters on, also the start of one
+ * (« logem » finds « logement »). Never the inside of a word: « APA » does not find « CSAPA ».
+ */
+function matchesWord(words: readonly string[], typed: string): boolean {
+  return words.some((word) => word === typed || (typed.length >= 4 && word.startsWith(typed)));
 }
 
 /** Directory browsing: by bundle, commune served, words; results sorted by id, paginated. */
@@ -138,11 +161,11 @@ export function searchServices(index: DirectoryIndex, query: ServiceSearch): Ser
         ? index.services
         : index.services.filter((entry) => entry.service.bundles.includes(query.bundle as BundleCode));
   }
-  const words = query.text ? fold(query.text).split(/\s+/).filter(Boolean) : [];
+  const words = query.text ? wordsOf(query.text) : [];
   const matching = candidates.filter(
     (entry) =>
       (query.acceptsReferrals === undefined || entry.service.acceptsReferrals === query.acceptsReferrals) &&
-      words.every((word) => searchableOf(entry.service).includes(word)),
+      words.every((word) => matchesWord(searchableOf(entry.service), word)),
   );
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 50;
