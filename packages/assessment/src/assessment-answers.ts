@@ -13,7 +13,15 @@ import {
   caseManagementEligibility,
   emptyCaseManagementAnswers,
 } from './case-management.ts';
-import { type PotentialRight, PotentialRights, type RightCode, rightCodes, rightsCatalogue } from './potential-rights.ts';
+import {
+  type PotentialRight,
+  PotentialRights,
+  type RightCode,
+  type RightVerdict,
+  rightCodes,
+  rightsCatalogue,
+  rightVerdictOf,
+} from './potential-rights.ts';
 import {
   type NeedLevel,
   NeedLevel as NeedLevelSchema,
@@ -23,6 +31,7 @@ import {
   urgencies,
   urgencyRank,
 } from './scales.ts';
+import { SituationAnswers } from './situation.ts';
 
 export const DomainAnswer = z.object({
   level: NeedLevelSchema,
@@ -46,6 +55,8 @@ export const AssessmentAnswers = z.object({
   expressedRequest: ExpressedRequest.optional(),
   needs: z.record(z.string(), DomainAnswer).default({}),
   caseManagement: CaseManagementAnswers.partial().optional(),
+  /** Household, activity, resources band: what the rights' eligibility reads (optional, see situation.ts). */
+  situation: SituationAnswers.optional(),
 });
 export type AssessmentAnswers = z.infer<typeof AssessmentAnswers>;
 
@@ -264,6 +275,21 @@ export function summariseAssessment(
 export function rightsToCheck(form: AssessmentForm, answers: AssessmentAnswers): RightCode[] {
   const domains = new Set(identifiedNeeds(form, answers).map((need) => need.domain));
   return rightCodes.filter((code) => (rightsCatalogue[code].domains as readonly string[]).some((domain) => domains.has(domain)));
+}
+
+/**
+ * The rights to look at with the person: those of her identified needs' domains that her age and situation do
+ * not exclude, each « suggéré » (the answers make it plausible) or « à vérifier » (naming what is missing).
+ */
+export function rightsForPerson(
+  form: AssessmentForm,
+  answers: AssessmentAnswers,
+  age: number | null,
+): Array<Exclude<RightVerdict, { verdict: 'excluded' }>> {
+  const person = { age, situation: answers.situation ?? {} };
+  return rightsToCheck(form, answers)
+    .map((code) => rightVerdictOf(code, person))
+    .filter((verdict): verdict is Exclude<RightVerdict, { verdict: 'excluded' }> => verdict.verdict !== 'excluded');
 }
 
 export function validatePotentialRights(input: unknown): Validation<PotentialRight[]> {

@@ -8,6 +8,7 @@ export {
   ExpressedRequest,
   type IdentifiedNeed,
   identifiedNeeds,
+  rightsForPerson,
   rightsToCheck,
   summariseAssessment,
   type Validation,
@@ -48,8 +49,10 @@ export {
   PotentialRights,
   type RightCode,
   type RightFollowUpResult,
+  type RightVerdict,
   rightCodes,
   rightsCatalogue,
+  rightVerdictOf,
 } from './potential-rights.ts';
 export {
   NeedLevel,
@@ -74,3 +77,17 @@ export const currentAssessmentForm = multidimensionalFormV1;
 export function assessmentFormOf(id: string, version: number): AssessmentForm | null {
   return assessmentForms.get(`${id}@${version}`) ?? null;
 }
+export {
+  type ActivityKind,
+  activityKinds,
+  activityLabels,
+  ageOn,
+  type HouseholdKind,
+  householdKinds,
+  householdLabels,
+  type PersonFacts,
+  type ResourceBand,
+  resourceBands,
+  resourceLabels,
+  SituationAnswers,
+} from './situation.ts';

@@ -1,14 +1,22 @@
 import {
   type AssessmentForm,
+  activityKinds,
+  activityLabels,
   type CaseManagementAnswers,
   emptyCaseManagementAnswers,
+  householdKinds,
+  householdLabels,
   type NeedLevel,
   needLevelLabels,
   needLevelRank,
   needLevels,
   type RightCode,
+  type RightVerdict,
+  resourceBands,
+  resourceLabels,
   rightCodes,
   rightsCatalogue,
+  type SituationAnswers,
   type Urgency,
   urgencies,
   urgencyScale,
@@ -28,7 +36,25 @@ export interface AssessmentFormState {
   needs: Record<string, { level?: NeedLevel; urgency?: Urgency; note: string }>;
   maia: Partial<Record<keyof CaseManagementAnswers, MaiaValue>>;
   rights: Set<RightCode>;
+  situation: SituationAnswers;
 }
+
+/** The situation's three questions: form field, choices and their French labels. */
+const situationQuestions = [
+  {
+    key: 'household',
+    legend: 'Composition du foyer',
+    choices: householdKinds,
+    labels: householdLabels as Record<string, string>,
+  },
+  { key: 'activity', legend: 'Activité', choices: activityKinds, labels: activityLabels as Record<string, string> },
+  {
+    key: 'resources',
+    legend: 'Ressources du foyer par mois',
+    choices: resourceBands,
+    labels: resourceLabels as Record<string, string>,
+  },
+] as const;
 
 export type MaiaValue = 'oui' | 'non' | 'inconnu';
 
@@ -74,6 +100,7 @@ export function formStateOfView(view: AssessmentView, caseExpressedRequest: stri
     needs,
     maia,
     rights: new Set(view.potentialRights.map((right) => right.right)),
+    situation: { ...view.answers.situation },
   };
 }
 
@@ -121,6 +148,12 @@ export function formStateOfBody(form: AssessmentForm, rawBody: unknown): { state
       needs,
       maia,
       rights: new Set(list(body, 'droits').filter((code): code is RightCode => (rightCodes as readonly string[]).includes(code))),
+      situation: Object.fromEntries(
+        situationQuestions.flatMap((question) => {
+          const value = text(body, `situation.${question.key}`);
+          return (question.choices as readonly string[]).includes(value) ? [[question.key, value]] : [];
+        }),
+      ) as SituationAnswers,
     },
     errors,
   };
@@ -151,6 +184,7 @@ export function draftBodyOf(state: AssessmentFormState, stored: AssessmentView):
       expressedRequest: { text: state.expressedText, domains: [...state.expressedDomains] },
       needs,
       ...(Object.keys(caseManagement).length > 0 ? { caseManagement } : {}),
+      ...(Object.keys(state.situation).length > 0 ? { situation: state.situation } : {}),
     },
     potentialRights: [...state.rights].map((code) => followed.get(code) ?? { right: code, status: 'identified' as const }),
   };
@@ -211,10 +245,10 @@ export function assessmentFormModelOf(
   form: AssessmentForm,
   state: AssessmentFormState,
   errors: Record<string, string>,
-  suggestedRights: readonly RightCode[],
+  rightVerdicts: ReadonlyArray<Exclude<RightVerdict, { verdict: 'excluded' }>>,
   followedRights: ReadonlyMap<RightCode, PotentialRightStatus>,
 ) {
-  const suggested = new Set(suggestedRights);
+  const verdicts = new Map(rightVerdicts.map((verdict) => [verdict.right, verdict]));
   const sections = form.domains.map((domain) => {
     const answer = state.needs[domain.code];
     const levelError = errors[`needs.${domain.code}`] ?? errors[`needs.${domain.code}.level`] ?? null;
@@ -272,18 +306,36 @@ export function assessmentFormModelOf(
         })),
       })),
     },
-    rights: rightCodes.map((code) => ({
-      code,
-      label: rightsCatalogue[code].label,
-      name: rightsCatalogue[code].name,
-      body: rightsCatalogue[code].instructedBy.body,
-      checked: state.rights.has(code),
-      suggested: suggested.has(code),
-      // A right already followed beyond « identified » cannot be removed from the draft by unticking it.
-      followed: (followedRights.get(code) ?? 'identified') !== 'identified',
+    situation: situationQuestions.map((question) => ({
+      key: question.key,
+      legend: question.legend,
+      options: question.choices.map((value) => ({
+        value,
+        label: question.labels[value],
+        checked: (state.situation as Record<string, string | undefined>)[question.key] === value,
+      })),
     })),
+    // The rights of the needs' domains first: « suggéré » when the situation makes them plausible, « à vérifier »
+    // with what is missing; those the person's age or situation excludes are not offered as suggestions.
+    rights: [...rightCodes]
+      .sort((a, b) => rightOrder(verdicts.get(a)) - rightOrder(verdicts.get(b)))
+      .map((code) => ({
+        code,
+        label: rightsCatalogue[code].label,
+        name: rightsCatalogue[code].name,
+        body: rightsCatalogue[code].instructedBy.body,
+        checked: state.rights.has(code),
+        suggested: verdicts.get(code)?.verdict === 'suggested',
+        toCheck: verdicts.get(code)?.verdict === 'to_check' ? (verdicts.get(code)?.missing ?? []).join(', ') : null,
+        check: verdicts.has(code) ? ((rightsCatalogue[code] as { check?: { label: string; url: string } }).check ?? null) : null,
+        // A right already followed beyond « identified » cannot be removed from the draft by unticking it.
+        followed: (followedRights.get(code) ?? 'identified') !== 'identified',
+      })),
     rightsError: Object.entries(errors).find(([field]) => field.startsWith('potentialRights'))?.[1] ?? null,
   };
 }
+
+const rightOrder = (verdict: { verdict: string } | undefined) =>
+  verdict?.verdict === 'suggested' ? 0 : verdict?.verdict === 'to_check' ? 1 : 2;
 
 export { urgencyDelays };

@@ -1,11 +1,12 @@
 import {
+  ageOn,
   assessmentFormOf,
   caseManagementCriteria,
   needLevelLabels,
   type RightCode,
   rightCodes,
   rightsCatalogue,
-  rightsToCheck,
+  rightsForPerson,
   urgencies,
   urgencyScale,
 } from '@parcours/assessment';
@@ -35,6 +36,7 @@ import {
 } from './assessment-form.model.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
+import { parisTodayOf } from './view-engine.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 const assessmentIdParam = z.object({ assessmentId: z.uuid() });
@@ -98,7 +100,10 @@ async function renderForm(
 ): Promise<void> {
   const form = formOfView(input.view);
   const { byField, summary } = errorsOf(input.issues, form);
-  const suggested = rightsToCheck(form, { needs: input.view.answers.needs });
+  // Her age today (Paris) from her birth date: with the situation's answers, what the rights' conditions read.
+  const primary = input.detail.members.find((member) => member.role === 'primary') ?? input.detail.members[0];
+  const age = ageOn(primary?.birthDate ?? null, parisTodayOf(deps.clock.now()));
+  const suggested = rightsForPerson(form, { needs: input.view.answers.needs, situation: input.state.situation }, age);
   const followed = new Map(input.view.potentialRights.map((right) => [right.right, right.status]));
   await renderPage(
     deps,

@@ -5,6 +5,7 @@ import {
   ExpressedRequest,
   NeedLevel,
   rightCodes,
+  SituationAnswers,
   Urgency,
 } from '@parcours/assessment';
 import { assessmentStatuses, codesOf, dataCategories, nonTakeUpReasons, potentialRightStatuses } from '@parcours/vocabulary';
@@ -34,6 +35,8 @@ export const saveAssessmentDraftBody = z
         expressedRequest: ExpressedRequest.optional(),
         needs: z.record(z.string(), DomainAnswer.nullable()).optional(),
         caseManagement: CaseManagementAnswers.partial().optional(),
+        /** Household, activity, resources band: merged key by key (see `@parcours/assessment` situation). */
+        situation: SituationAnswers.optional(),
       })
       .optional(),
     potentialRights: z.array(potentialRight).max(rightCodes.length).optional(),
@@ -112,6 +115,7 @@ export const assessmentView = z.object({
     expressedRequest: ExpressedRequest.optional(),
     needs: z.record(z.string(), DomainAnswer),
     caseManagement: CaseManagementAnswers.partial().optional(),
+    situation: SituationAnswers.optional(),
   }),
   potentialRights: z.array(potentialRight),
   /** Categories the answers hold, whatever the caller may see of them. */

@@ -65,9 +65,11 @@ function mergeAnswers(stored: AssessmentAnswers, sent: NonNullable<SaveAssessmen
   const expressedRequest = sent.expressedRequest ?? stored.expressedRequest;
   const caseManagement =
     sent.caseManagement || stored.caseManagement ? { ...stored.caseManagement, ...sent.caseManagement } : undefined;
+  const situation = sent.situation || stored.situation ? { ...stored.situation, ...sent.situation } : undefined;
   return {
     needs,
     ...(expressedRequest ? { expressedRequest } : {}),
     ...(caseManagement ? { caseManagement } : {}),
+    ...(situation ? { situation } : {}),
   };
 }
