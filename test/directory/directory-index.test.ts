@@ -28,7 +28,7 @@ describe('directory search', () => {
 
   it('when an acronym or a whole word is searched, then it is never found inside another word', () => {
     const apa = searchServices(index, { text: 'APA' }).services.map((service) => service.id);
-    expect(apa).toContain('apa-departement');
+    expect(apa).toContain('apa-evaluation');
     expect(apa).not.toContain('csapa-addictions');
     // « APA » is also the initials of « Allocation personnalisée d’autonomie », whatever the name says in brackets.
     const initials = searchServices(index, { text: 'CSAPA' }).services.map((service) => service.id);

@@ -8,12 +8,12 @@ import {
 } from '@parcours/vocabulary';
 import { z } from 'zod';
 import type { NeedDomainCode } from './forms/multidimensional-v1.form.ts';
-import type { ActivityKind, HouseholdKind, PersonFacts, ResourceBand } from './situation.ts';
+import { type ActivityKind, type HouseholdKind, hasChildren, type PersonFacts, type ResourceBand } from './situation.ts';
 
 /** Who may claim a right, as data: each condition the person's facts must meet (every one given). */
 interface RightEligibility {
-  /** Age in full years, bounds included. */
-  age?: { min?: number; max?: number };
+  /** Age in full years, bounds included; `minWithChildren` for a parent (RSA from 18 for a parent, 25 otherwise). */
+  age?: { min?: number; minWithChildren?: number; max?: number };
   household?: readonly HouseholdKind[];
   activity?: readonly ActivityKind[];
   resources?: readonly ResourceBand[];
@@ -55,9 +55,9 @@ export const rightsCatalogue = {
     label: 'RSA',
     name: 'Revenu de solidarité active',
     instructedBy: { kind: 'caf', body: 'CAF ou MSA (pour le Département)' },
-    domains: ['resources_rights', 'employment'],
+    domains: ['resources_rights', 'employment', 'food_basic_needs', 'shelter'],
     eligibility: {
-      age: { min: 18, max: 64 },
+      age: { min: 25, minWithChildren: 18, max: 64 },
       activity: ['employed', 'jobseeker', 'unable_to_work', 'other'],
       resources: ['none_or_minimum'],
     },
@@ -67,7 +67,7 @@ export const rightsCatalogue = {
     label: 'Prime d’activité',
     name: 'Prime d’activité',
     instructedBy: { kind: 'caf', body: 'CAF ou MSA' },
-    domains: ['resources_rights', 'employment'],
+    domains: ['resources_rights', 'employment', 'budget_debt', 'food_basic_needs'],
     eligibility: { age: { min: 18 }, activity: ['employed'], resources: lowResources },
     check: cafSimulator,
   },
@@ -189,14 +189,14 @@ export const rightsCatalogue = {
     label: 'Bourse sur critères sociaux',
     name: 'Bourse de l’enseignement supérieur sur critères sociaux',
     instructedBy: { kind: 'other', body: 'CROUS' },
-    domains: ['training_skills'],
+    domains: ['training_skills', 'resources_rights'],
     eligibility: { age: { max: 28 }, activity: ['student'] },
   },
   asf: {
     label: 'ASF',
     name: 'Allocation de soutien familial',
     instructedBy: { kind: 'caf', body: 'CAF ou MSA' },
-    domains: ['resources_rights', 'early_childhood_parenting'],
+    domains: ['resources_rights', 'early_childhood_parenting', 'legal_rights'],
     eligibility: { household: ['single_parent'] },
     check: cafSimulator,
   },
@@ -252,11 +252,18 @@ export function rightVerdictOf(code: RightCode, person: PersonFacts): RightVerdi
   const eligibility: RightEligibility = rightsCatalogue[code].eligibility;
   const missing: string[] = [];
   if (eligibility.age) {
-    const { min, max } = eligibility.age;
+    const { min: adultMin, minWithChildren, max } = eligibility.age;
+    const parent = hasChildren(person.situation.household);
+    // A parent may claim younger; whether she is one is the household question's answer.
+    const min = minWithChildren !== undefined && parent === true ? minWithChildren : adultMin;
     if (person.age === null) missing.push(missingWords.age);
-    else if (min !== undefined && person.age < min)
-      return { right: code, verdict: 'excluded', excludedBy: `moins de ${min} ans` };
-    else if (max !== undefined && person.age > max) return { right: code, verdict: 'excluded', excludedBy: `plus de ${max} ans` };
+    else if (min !== undefined && person.age < min) {
+      if (minWithChildren === undefined || parent !== undefined || person.age < minWithChildren) {
+        return { right: code, verdict: 'excluded', excludedBy: `moins de ${min} ans` };
+      }
+      missing.push(missingWords.household);
+    } else if (max !== undefined && person.age > max)
+      return { right: code, verdict: 'excluded', excludedBy: `plus de ${max} ans` };
   }
   for (const key of ['household', 'activity', 'resources'] as const) {
     const allowed = eligibility[key] as readonly string[] | undefined;

@@ -1024,24 +1024,6 @@ const rows: DirectoryServiceInput[] = [
     acceptsReferrals: true,
   }),
   service({
-    id: 'apa-departement',
-    organisation: organisations.departementAutonomie,
-    name: 'Allocation personnalisée d’autonomie (APA) — évaluation à domicile',
-    description:
-      'Demande d’APA à domicile : visite de l’équipe médico-sociale du Département pour évaluer la perte d’autonomie, plan d’aide (aide à domicile, téléassistance, portage de repas, aménagement du logement), aide au dossier et aux aidants.',
-    bundles: ['services-a-domicile', 'prestations-sociales'],
-    publics: ['seniors'],
-    eligibility: 'Personnes de 60 ans et plus, vivant à domicile, en perte d’autonomie (GIR 1 à 4).',
-    cost: { kind: 'free', description: 'Évaluation gratuite ; participation au plan d’aide selon les ressources.' },
-    howToApply: {
-      modes: ['phone', 'referral'],
-      description: 'Dossier de demande d’APA, puis visite à domicile dans le mois.',
-    },
-    communesServed: allCommunes,
-    waitingTimeDays: 30,
-    acceptsReferrals: true,
-  }),
-  service({
     id: 'teleassistance-departementale',
     organisation: organisations.departementAutonomie,
     name: 'Téléassistance départementale',

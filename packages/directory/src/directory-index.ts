@@ -127,12 +127,17 @@ const wordsOf = (text: string) =>
 function searchableOf(service: DirectoryService): readonly string[] {
   let words = searchableWords.get(service);
   if (words === undefined) {
-    const acronyms = [service.name, service.organisation.name].map((name) =>
-      wordsOf(name)
-        .filter((word) => !acronymSkipped.has(word))
-        .map((word) => word[0])
-        .join(''),
-    );
+    // The initials of each part of a name (« Allocation personnalisée d’autonomie — évaluation à domicile »
+    // is APA), and of the whole.
+    const parts = [service.name, service.organisation.name].flatMap((name) => [name, ...name.split(/[—–(),:;]/)]);
+    const acronyms = parts
+      .map((part) =>
+        wordsOf(part)
+          .filter((word) => !acronymSkipped.has(word))
+          .map((word) => word[0])
+          .join(''),
+      )
+      .filter((acronym) => acronym.length >= 2);
     words = [...new Set([...wordsOf(`${service.name} ${service.organisation.name} ${service.description}`), ...acronyms])];
     searchableWords.set(service, words);
   }

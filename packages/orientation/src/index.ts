@@ -4,7 +4,8 @@ export {
   orientationChoiceReasonLabels,
   planOrientationChoice,
 } from './orientation-choice.ts';
-export { OrientationRules, type OrientationRulesInput, orientationRulesV1 } from './orientation-rules.ts';
+export { OrientationRules, type OrientationRulesInput, orientationRulesV1, orientationRulesV2 } from './orientation-rules.ts';
+export { knownPublicsOfPerson, type PersonForOrientation, publicsOfPerson } from './person-publics.ts';
 export {
   type MatchedNeed,
   type OrientationNeed,

@@ -25,14 +25,22 @@ export const OrientationRules = z.object({
     waitingTime: z.array(z.object({ upToDays: z.int().nonnegative(), points })).min(1),
     waitingBeyondLastBracket: points,
     waitingUnknown: points,
+    /** A service reserved to publics, one of which the person is known to belong to: made for her. */
+    targetedPublic: points.default(0),
   }),
   maxSuggestions: z.int().positive(),
+  /**
+   * Bundles a service is *for*: a service whose main (first) bundle is one of them is suggested only when a need
+   * of a domain answered by that bundle is recorded (a shelter for victims of violence is not a housing
+   * suggestion without a safety need; a home-help service that also alerts is still one for autonomy).
+   */
+  exclusiveBundles: z.array(z.enum(bundleCodes)).default([]),
 });
 export type OrientationRules = z.infer<typeof OrientationRules>;
 export type OrientationRulesInput = z.input<typeof OrientationRules>;
 
 /** Version 1: domains and bundles from the assessment form v1 (its README publishes the mapping). */
-export const orientationRulesV1: OrientationRules = OrientationRules.parse({
+const rulesV1Input = {
   id: 'parcours-orientation',
   version: 1,
   domains: Object.fromEntries(
@@ -53,4 +61,16 @@ export const orientationRulesV1: OrientationRules = OrientationRules.parse({
     waitingUnknown: 0,
   },
   maxSuggestions: 10,
+} satisfies OrientationRulesInput;
+export const orientationRulesV1: OrientationRules = OrientationRules.parse(rulesV1Input);
+
+/**
+ * Version 2: version 1's weights, and safety services suggested only for a recorded safety need. The desk
+ * passes the person's possible publics (`publicsOfPerson`) with it, so services reserved to others are left out.
+ */
+export const orientationRulesV2: OrientationRules = OrientationRules.parse({
+  ...rulesV1Input,
+  version: 2,
+  weights: { ...rulesV1Input.weights, targetedPublic: 12 },
+  exclusiveBundles: ['securite'],
 } satisfies OrientationRulesInput);

@@ -36,6 +36,8 @@ export interface OrientationRequest {
    * reserved to other publics are then left out. Services open to `all` always stay.
    */
   personPublics?: readonly Public[] | undefined;
+  /** The publics the person is known to belong to (`knownPublicsOfPerson`): a service reserved to one is made for her. */
+  knownPublics?: readonly Public[] | undefined;
 }
 
 export interface MatchedNeed {
@@ -55,7 +57,14 @@ export interface Suggestion {
   matchedNeeds: MatchedNeed[];
   proximity: Proximity;
   /** Points per factor: the explanation in numbers. */
-  points: { need: number; additionalNeeds: number; acceptsReferrals: number; proximity: number; waitingTime: number };
+  points: {
+    need: number;
+    additionalNeeds: number;
+    acceptsReferrals: number;
+    proximity: number;
+    waitingTime: number;
+    targetedPublic: number;
+  };
   /** The explanation in French, one part per factor. */
   reasons: string[];
   /** The parts joined: "besoin : logement, sévère ; dessert Laragne-Montéglin ; accepte les orientations ; délai d’attente 10 jours". */
@@ -120,6 +129,24 @@ function describeWaiting(days: number | null): string {
   return `délai d’attente ${days} jour${days > 1 ? 's' : ''}`;
 }
 
+const publicLabels: Partial<Record<Public, string>> = {
+  young_people: 'des jeunes',
+  families: 'des familles',
+  seniors: 'des personnes âgées',
+  people_with_disabilities: 'des personnes en perte d’autonomie ou handicapées',
+  jobseekers: 'des demandeurs d’emploi',
+  minimum_income_recipients: 'des bénéficiaires de minima sociaux',
+  students: 'des étudiants',
+  homeless: 'des personnes sans domicile',
+  workers: 'des actifs',
+  carers: 'des aidants',
+};
+const publicWords = (publics: readonly Public[], known: ReadonlySet<Public>) =>
+  publics
+    .filter((target) => known.has(target))
+    .map((target) => publicLabels[target] ?? target)
+    .join(', ');
+
 const byScoreThenId = (a: { score: number; entry: IndexedService }, b: { score: number; entry: IndexedService }) =>
   b.score - a.score || (a.entry.service.id < b.entry.service.id ? -1 : a.entry.service.id > b.entry.service.id ? 1 : 0);
 
@@ -146,6 +173,9 @@ export function suggestServices(
   const publics = request.personPublics ? new Set<Public>(request.personPublics) : null;
   const isOpenTo = (entry: IndexedService) =>
     !publics || entry.service.publics.some((target) => target === 'all' || publics.has(target));
+  const known = new Set<Public>(request.knownPublics ?? []);
+  const targeted = (entry: IndexedService) =>
+    !entry.service.publics.includes('all') && entry.service.publics.some((target) => known.has(target));
   const matches = new Map<IndexedService, Map<string, MatchedNeed>>();
   for (const need of [...needs.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0))) {
     for (const bundle of rules.domains[need.domain]?.bundles ?? []) {
@@ -162,6 +192,14 @@ export function suggestServices(
       }
     }
   }
+  // A service carrying a bundle it is *for* (rules.exclusiveBundles) stays only if a need came through it.
+  for (const [entry, matched] of matches) {
+    const through = new Set([...matched.values()].flatMap((need) => need.bundles));
+    const main = entry.service.bundles[0];
+    if (main && rules.exclusiveBundles.includes(main) && !through.has(main)) {
+      matches.delete(entry);
+    }
+  }
   const scored = [...matches].map(([entry, matched]) => {
     const matchedNeeds = [...matched.values()].sort(
       (a, b) => needPoints(rules, b) - needPoints(rules, a) || (a.domain < b.domain ? -1 : 1),
@@ -173,8 +211,15 @@ export function suggestServices(
       acceptsReferrals: entry.service.acceptsReferrals ? rules.weights.acceptsReferrals : 0,
       proximity: rules.weights.proximity[proximity],
       waitingTime: waitingPoints(rules, entry.service.waitingTimeDays),
+      targetedPublic: targeted(entry) ? rules.weights.targetedPublic : 0,
     };
-    const score = points.need + points.additionalNeeds + points.acceptsReferrals + points.proximity + points.waitingTime;
+    const score =
+      points.need +
+      points.additionalNeeds +
+      points.acceptsReferrals +
+      points.proximity +
+      points.waitingTime +
+      points.targetedPublic;
     return { entry, matchedNeeds, proximity, points, score };
   });
   scored.sort(byScoreThenId);
@@ -183,6 +228,7 @@ export function suggestServices(
     const communeName = index.communeName(request.communeCode) ?? request.communeCode;
     const reasons = [
       describeNeeds(rules, matchedNeeds),
+      ...(points.targetedPublic > 0 ? [`s’adresse à ${publicWords(entry.service.publics, known)}`] : []),
       `dessert ${communeName}`,
       describeProximity(index, entry, proximity, request.communeCode),
       entry.service.acceptsReferrals ? 'accepte les orientations' : 'orientation hors Parcours (contact direct)',
@@ -211,6 +257,7 @@ export function suggestForAssessment(
     communeCode: string;
     limit?: number;
     personPublics?: readonly Public[];
+    knownPublics?: readonly Public[];
   },
   rules: OrientationRules = orientationRulesV1,
 ): Suggestion[] {
@@ -221,7 +268,13 @@ export function suggestForAssessment(
   }));
   return suggestServices(
     index,
-    { needs, communeCode: input.communeCode, limit: input.limit, personPublics: input.personPublics },
+    {
+      needs,
+      communeCode: input.communeCode,
+      limit: input.limit,
+      personPublics: input.personPublics,
+      knownPublics: input.knownPublics,
+    },
     rules,
   );
 }

@@ -76,7 +76,7 @@ describe('orientation suggestions', () => {
       assessmentId,
       communeCode: '05070',
       communeName: 'Laragne-Montéglin',
-      rulesVersion: 'parcours-orientation@1',
+      rulesVersion: 'parcours-orientation@2',
     });
     const suggestions = response.body.suggestions as SuggestionBody[];
     expect(suggestions.length).toBeGreaterThan(2);
@@ -139,7 +139,7 @@ describe('choosing orientations', () => {
         serviceId: suggestion.serviceId,
         suggested: true,
         suggestionRank: suggestion.rank,
-        rulesVersion: 'parcours-orientation@1',
+        rulesVersion: 'parcours-orientation@2',
         reasonCode: null,
       });
       expect(response.body.referral).toMatchObject({
@@ -160,7 +160,11 @@ describe('choosing orientations', () => {
         .where(eq(directoryServices.id, row.toServiceId ?? ''));
       expect(row.toOrganisationId).toBe(service[0]?.organisationId);
     }
-    expect(stored.find((row) => row.toServiceId === first.serviceId)?.purpose).toBe('housing');
+    // The purpose follows the need the service was suggested for (housing → housing, employment → integration).
+    const purposeOfNeed: Record<string, string> = { housing: 'housing', employment: 'professional_integration' };
+    expect(stored.find((row) => row.toServiceId === first.serviceId)?.purpose).toBe(
+      purposeOfNeed[first.matchedNeeds[0]?.domain ?? ''],
+    );
 
     const list = await reception.get(`/api/v1/cases/${caseId}/orientation-choices`).expect(200);
     expect(list.body.items.map((item: { referralId: string }) => item.referralId)).toEqual(

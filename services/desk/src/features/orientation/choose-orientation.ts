@@ -1,6 +1,6 @@
 import { type Database, orientationChoices, referrals, type Transaction, withActor } from '@parcours/db';
 import { createReferral } from '@parcours/engine';
-import { orientationRulesV1, planOrientationChoice, suggestForAssessment } from '@parcours/orientation';
+import { planOrientationChoice } from '@parcours/orientation';
 import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
@@ -11,7 +11,7 @@ import { reachedOrRefused } from '../cases/case-access.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { ChooseOrientationBody, ChosenOrientation } from './orientation.schemas.ts';
 import { orientationChoiceOf } from './orientation-choice-view.ts';
-import { readOrientationContext, serviceCardOf } from './orientation-context.ts';
+import { currentOrientationRules, readOrientationContext, serviceCardOf, suggestionsForContext } from './orientation-context.ts';
 import { referralPurposeOf } from './referral-purpose.ts';
 
 /** What a draft referral shares unless the agent says otherwise: the minimum a partner needs to call back. */
@@ -74,9 +74,9 @@ export async function chooseOrientation(
     const { assessment, communeCode } = context;
     const suggestions =
       assessment && communeCode
-        ? suggestForAssessment(directory.index, { form: assessment.form, answers: assessment.answers, communeCode })
+        ? suggestionsForContext(directory.index, { assessment, communeCode, birthDate: context.birthDate }, at)
         : [];
-    const plan = planOrientationChoice(directory.index, suggestions, orientationRulesV1, input);
+    const plan = planOrientationChoice(directory.index, suggestions, currentOrientationRules, input);
     if (!plan.ok) {
       throw new AppError('validation_failed', 'Ce choix d’orientation est incomplet.', {
         errors: plan.issues.map((issue) => ({ field: issue.path, message: issue.message })),

@@ -1,5 +1,4 @@
 import { type Database, withActor } from '@parcours/db';
-import { orientationRulesV1, suggestForAssessment } from '@parcours/orientation';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
@@ -7,9 +6,9 @@ import { recordAudit } from '../audit/audit-writer.ts';
 import { reachedOrRefused } from '../cases/case-access.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { OrientationSuggestions, OrientationSuggestionsQuery } from './orientation.schemas.ts';
-import { readOrientationContext, serviceCardOf } from './orientation-context.ts';
+import { currentOrientationRules, readOrientationContext, serviceCardOf, suggestionsForContext } from './orientation-context.ts';
 
-export const rulesVersion = `${orientationRulesV1.id}@${orientationRulesV1.version}`;
+export const rulesVersion = `${currentOrientationRules.id}@${currentOrientationRules.version}`;
 
 export const assessmentRequiredError = () =>
   new AppError('assessment_required', 'Terminez l’évaluation du dossier : les suggestions partent des besoins repérés.');
@@ -44,10 +43,11 @@ export async function getOrientationSuggestions(
     const { assessment, communeCode } = context;
     if (!assessment) throw assessmentRequiredError();
     if (!communeCode) throw communeRequiredError();
-    const suggestions = suggestForAssessment(
+    const suggestions = suggestionsForContext(
       directory.index,
-      { form: assessment.form, answers: assessment.answers, communeCode, ...(query.limit ? { limit: query.limit } : {}) },
-      orientationRulesV1,
+      { assessment, communeCode, birthDate: context.birthDate },
+      call.clock.now(),
+      query.limit,
     );
     await recordAudit(
       tx,

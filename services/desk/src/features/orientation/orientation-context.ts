@@ -1,6 +1,8 @@
-import type { AssessmentAnswers } from '@parcours/assessment';
+import { type AssessmentAnswers, type AssessmentForm, ageOn, identifiedNeeds } from '@parcours/assessment';
+import { parisDateOf } from '@parcours/calendar';
 import { assessments, caseMembers, cases, personIdentities, type Transaction } from '@parcours/db';
-import type { DirectoryService } from '@parcours/directory';
+import type { DirectoryIndex, DirectoryService } from '@parcours/directory';
+import { knownPublicsOfPerson, orientationRulesV2, publicsOfPerson, suggestForAssessment } from '@parcours/orientation';
 import { and, eq } from 'drizzle-orm';
 import { formOf } from '../assessments/assessment-record.ts';
 import type { TerritoryDirectory } from '../directory/directory-cache.ts';
@@ -19,7 +21,11 @@ export async function readOrientationContext(tx: Transaction, caseId: string, op
     .from(assessments)
     .where(and(eq(assessments.caseId, caseId), eq(assessments.status, 'completed')));
   const [primary] = await tx
-    .select({ personId: caseMembers.personId, communeCode: personIdentities.communeInsee })
+    .select({
+      personId: caseMembers.personId,
+      communeCode: personIdentities.communeInsee,
+      birthDate: personIdentities.birthDate,
+    })
     .from(caseMembers)
     .leftJoin(personIdentities, eq(personIdentities.personId, caseMembers.personId))
     .where(and(eq(caseMembers.caseId, caseId), eq(caseMembers.role, 'primary')));
@@ -30,7 +36,39 @@ export async function readOrientationContext(tx: Transaction, caseId: string, op
       : null,
     personId: primary?.personId ?? null,
     communeCode: primary?.communeCode ?? null,
+    birthDate: primary?.birthDate ?? null,
   };
+}
+
+/** The rules the desk suggests with; their `id@version` is recorded with every choice. */
+export const currentOrientationRules = orientationRulesV2;
+
+/**
+ * The ranked suggestions for a case's context: its assessment's needs, in its person's commune, left to the
+ * services open to the publics she may belong to (her age today in Paris, the situation recorded).
+ */
+export function suggestionsForContext(
+  index: DirectoryIndex,
+  context: { assessment: { form: AssessmentForm; answers: AssessmentAnswers }; communeCode: string; birthDate: string | null },
+  now: Date,
+  limit?: number,
+) {
+  const { form, answers } = context.assessment;
+  const needs = identifiedNeeds(form, answers).map((need) => ({ domain: need.domain, level: need.level, urgency: need.urgency }));
+  const age = ageOn(context.birthDate, parisDateOf(now));
+  const person = { age, situation: answers.situation ?? {}, needs };
+  return suggestForAssessment(
+    index,
+    {
+      form,
+      answers,
+      communeCode: context.communeCode,
+      personPublics: publicsOfPerson(person),
+      knownPublics: knownPublicsOfPerson(person),
+      ...(limit ? { limit } : {}),
+    },
+    currentOrientationRules,
+  );
 }
 
 export function serviceCardOf(service: DirectoryService, directory: TerritoryDirectory): ServiceCard {
