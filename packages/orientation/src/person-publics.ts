@@ -21,7 +21,7 @@ const hasNeed = (needs: readonly OrientationNeed[], domain: string, atLeastModer
  * `carers` and `migrants` are never ruled out (the assessment does not ask); `women` neither (no sex recorded).
  */
 export function publicsOfPerson(person: PersonForOrientation): Public[] {
-  const { age, situation, needs } = person;
+  const { age, situation } = person;
   const possible = new Set<Public>(['all', 'migrants', 'women', ...knownPublicsOfPerson(person)]);
   const ageUnknown = age === null;
   if (ageUnknown || (age as number) >= 60) possible.add('seniors');
