@@ -31,6 +31,10 @@ export const journeyLabels: DiagramLabels = {
   assessmentDue: 'Délai d’évaluation dépassé',
   orientationDue: 'Délai d’orientation dépassé',
   lostContactClosure: 'Délai sans contact écoulé',
+  'timer:receptionDue': 'Échéance d’accueil',
+  'timer:assessmentDue': 'Échéance d’évaluation',
+  'timer:orientationDue': 'Échéance d’orientation',
+  'timer:lostContactClosure': 'Clôture faute de contact',
 };
 
 export const referralLabels: DiagramLabels = {
@@ -66,6 +70,8 @@ export const referralLabels: DiagramLabels = {
   referralReminder: 'Relance du partenaire',
   referralEscalation: 'Alerte au responsable',
   referralExpiry: 'Délai de réponse expiré',
+  'timer:referralReminder': 'Relance prévue',
+  'timer:referralEscalation': 'Alerte prévue',
 };
 
 /** The default labels of a machine known to Parcours, by machine id; none for any other machine. */

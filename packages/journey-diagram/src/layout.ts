@@ -122,7 +122,13 @@ interface LevelLayout extends Size {
 export function layOutMachineGraph(graph: MachineGraph, labelOf: (key: string) => string): DiagramLayout {
   const byPath = new Map(graph.states.map((state) => [state.path, state]));
   const labels = new Map(graph.states.map((state) => [state.path, labelOf(state.path)]));
-  const timerLabels = new Map(graph.states.map((state) => [state.path, state.timers.map(labelOf)]));
+  // A deadline inside a state is a rule of the step, not something that happened: its `timer:<delay>` label
+  // (« Échéance d’accueil »), the delay's event label (« Délai d’accueil dépassé ») being for the timeline.
+  const timerLabelOf = (delay: string) => {
+    const rule = labelOf(`timer:${delay}`);
+    return rule === `timer:${delay}` ? labelOf(delay) : rule;
+  };
+  const timerLabels = new Map(graph.states.map((state) => [state.path, state.timers.map(timerLabelOf)]));
   const transitionLabels = new Map(
     graph.transitions.map((transition) => [
       transition.id,

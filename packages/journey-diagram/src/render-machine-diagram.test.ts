@@ -120,8 +120,10 @@ describe('renderMachineDiagram', () => {
     });
     expect(svg).toMatch(/<g class="jd-transition-label jd-delayed jd-taken">.*?Délai sans<\/tspan>.*?<\/g>/);
     expect(takenLabels(svg)).toEqual(['Suspendre', 'Délai sans contact écoulé']);
-    // Deadlines that only notify are written inside their state.
-    expect(svg).toMatch(/class="jd-timer"[^>]*>Délai d’accueil dépassé</);
+    // Deadlines that only notify are written inside their state as the step's rule, not as if they had passed
+    // (« Délai d’accueil dépassé » is the timeline's words once it fired).
+    expect(svg).toMatch(/class="jd-timer"[^>]*>Échéance d’accueil</);
+    expect(svg).not.toMatch(/class="jd-timer"[^>]*>Délai/);
   });
 
   it('when the appointment of a referral was moved, then the loop on « Rendez-vous fixé » is marked taken', () => {

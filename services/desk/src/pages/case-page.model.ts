@@ -106,12 +106,21 @@ export function actionsOf(
   });
 }
 
+const deadlineLabels: Record<string, string> = {
+  receptionDue: 'Accueil à terminer',
+  assessmentDue: 'Évaluation à terminer',
+  orientationDue: 'Orientation à décider',
+  lostContactClosure: 'Sans nouvelles, dossier clos automatiquement',
+};
+
 export interface CasePageInput {
   detail: CaseDetail;
   timeline: CaseTimeline;
   names: CaseNames;
   /** Active referrals the person's consents no longer cover: the referrer is warned. */
   referralsNoLongerCovered: ReadonlyArray<{ id: string; toOrganisationId: string }>;
+  /** The case's deadlines still armed: « Accueil à terminer avant le … ». */
+  pendingDeadlines: ReadonlyArray<{ delayName: string; dueAt: string }>;
   /** Set when the agent's last action was refused because the case moved meanwhile. */
   conflict: { attempted: AttemptedAction; sinceRevision: number; kind: 'revision' | 'not_allowed' } | null;
   /** A field error of the action forms (e.g. a missing reason). */
@@ -170,6 +179,11 @@ export function casePageModelOf(input: CasePageInput) {
     stage: detail.stage as JourneyStage,
     stageLabel: stageLabels[detail.stage],
     stateLabel: stateLabel(detail.state, false),
+    // What is due, as a rule with its date (« avant le … »), never as if it had passed before it fired.
+    deadlines: input.pendingDeadlines.map((deadline) => ({
+      text: `${deadlineLabels[deadline.delayName] ?? 'Échéance'} avant le ${formatDateTime(deadline.dueAt)}`,
+      dueAt: deadline.dueAt,
+    })),
     closed: detail.closed,
     closureReason: detail.closureReason
       ? (closureReasons[detail.closureReason as keyof typeof closureReasons] ?? detail.closureReason)

@@ -244,6 +244,9 @@ describe('pages: persons, cases and contacts', () => {
     expect(page.text).toContain('Dossier ouvert');
     expect(page.text).toContain('<svg');
     expect(page.text).toContain('name="expectedRevision" value="0"');
+    // The step's deadline reads as a date to meet, and the diagram does not show it as passed.
+    expect(page.text).toMatch(/<time datetime="[^"]+">Accueil à terminer avant le \d{1,2} \S+ \d{4} à \d{2}:\d{2}<\/time>/);
+    expect(page.text).not.toContain('Délai d’accueil dépassé');
     await client
       .post(`${casePath}/evenements`)
       .type('form')
@@ -253,6 +256,8 @@ describe('pages: persons, cases and contacts', () => {
     expect(moved.text).toContain('Étape : Évaluation');
     expect(moved.text).toContain('Évaluation commencée');
     expect(moved.text).toContain('Agent d’accueil');
+    expect(moved.text).toContain('Évaluation à terminer avant le');
+    expect(moved.text).not.toContain('Accueil à terminer avant le');
 
     // A second submission of the stale form: refused, the change shown, nothing written twice.
     const stale = await client

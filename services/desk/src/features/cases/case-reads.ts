@@ -1,7 +1,17 @@
 import { disclosableCategories } from '@parcours/consent';
-import { agents, caseEvents, caseMembers, cases, type Executor, organisations, personIdentities, referrals } from '@parcours/db';
+import {
+  agents,
+  caseEvents,
+  caseMembers,
+  cases,
+  caseTimers,
+  type Executor,
+  organisations,
+  personIdentities,
+  referrals,
+} from '@parcours/db';
 import type { DataCategory, ReferralPurpose } from '@parcours/vocabulary';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { activeReferralStatuses } from '../../policy/access-policy.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
@@ -169,4 +179,14 @@ export async function readReferralsNoLongerCovered(
         ) === null,
     )
     .map(({ id, toOrganisationId }) => ({ id, toOrganisationId }));
+}
+
+/** The case's own deadlines still armed (not the referrals'): the case page says what is due before when. */
+export async function readPendingDeadlines(tx: Executor, caseId: string): Promise<Array<{ delayName: string; dueAt: string }>> {
+  const rows = await tx
+    .select({ delayName: caseTimers.delayName, dueAt: caseTimers.dueAt })
+    .from(caseTimers)
+    .where(and(eq(caseTimers.caseId, caseId), isNull(caseTimers.referralId), eq(caseTimers.status, 'armed')))
+    .orderBy(caseTimers.dueAt);
+  return rows.map((row) => ({ delayName: row.delayName, dueAt: row.dueAt.toISOString() }));
 }

@@ -2,7 +2,14 @@ import { type Database, withActor } from '@parcours/db';
 import type { DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
 import type { CaseDetail, CaseTimeline } from './case.schemas.ts';
-import { type CaseNames, readCaseDetail, readCaseNames, readCaseTimeline, readReferralsNoLongerCovered } from './case-reads.ts';
+import {
+  type CaseNames,
+  readCaseDetail,
+  readCaseNames,
+  readCaseTimeline,
+  readPendingDeadlines,
+  readReferralsNoLongerCovered,
+} from './case-reads.ts';
 
 /**
  * What the case page shows, in one actor transaction (one commit instead of three): the case with its
@@ -18,6 +25,7 @@ export async function getCasePage(
   timeline: CaseTimeline;
   names: CaseNames;
   referralsNoLongerCovered: Array<{ id: string; toOrganisationId: string }>;
+  pendingDeadlines: Array<{ delayName: string; dueAt: string }>;
 } | null> {
   return withActor(db, actorOf(call.agent), async (tx) => {
     const detail = await readCaseDetail(tx, caseId, call);
@@ -29,6 +37,7 @@ export async function getCasePage(
       timeline,
       names: await readCaseNames(tx, detail, timeline),
       referralsNoLongerCovered: await readReferralsNoLongerCovered(tx, detail, call.clock.now()),
+      pendingDeadlines: await readPendingDeadlines(tx, caseId),
     };
   });
 }
