@@ -1,19 +1,58 @@
 import { z } from 'zod';
+import { getAgentNames, listTerritoryAgents } from '../features/agents/get-agent-names.ts';
 import { auditOutcomes, listAuditEventsQuery } from '../features/audit/audit.schemas.ts';
 import { exportPersonData } from '../features/audit/export-person-data.ts';
+import { findPersonForAudit } from '../features/audit/find-person-for-audit.ts';
 import { listAuditEvents } from '../features/audit/list-audit-events.ts';
 import { whoSawPerson } from '../features/audit/who-saw-person.ts';
+import { communeLabelOf } from '../features/communes/communes.ts';
 import { getOrganisationNames } from '../features/organisations/get-organisation-names.ts';
+import { listTerritoryOrganisations } from '../features/organisations/list-territory-organisations.ts';
+import type { DeskCall } from '../http/desk-call.ts';
 import { plausibleYears } from '../http/input-dates.ts';
 import { personNotFound } from '../http/not-found.ts';
 import { fieldIssuesOf } from '../http/validate.ts';
-import { renderPage } from './page-context.ts';
+import { auditActionLabelOf, auditActionLabels, auditSubjectLabels } from './labels.ts';
+import { type PagesDependencies, renderPage } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
+import { textOf } from './sharing-context.ts';
 import { parisStartOfDay } from './view-engine.ts';
 
 const pageSize = 50;
 const outcomeLabels: Record<(typeof auditOutcomes)[number], string> = { allowed: 'Autorisé', denied: 'Refusé', failed: 'Échec' };
 const accessKindLabels = { read: 'Consultation', disclosure: 'Communication' } as const;
+const actorKindLabels: Record<string, string> = {
+  agent: 'Agent',
+  partner_link: 'Partenaire par lien signé',
+  system: 'Parcours (automatique)',
+  person: 'La personne',
+};
+
+/** The filters' choices: the territory's agents and organisations by name, the actions in French. */
+async function filterChoicesOf(deps: PagesDependencies, call: DeskCall, values: Record<string, string>) {
+  const [agents, organisations] = await Promise.all([
+    listTerritoryAgents(deps.db, call.agent.territoryId),
+    listTerritoryOrganisations(deps.db, call.agent.territoryId),
+  ]);
+  return {
+    agents: agents.map((agent) => ({ value: agent.id, label: agent.name, selected: values.acteur === agent.id })),
+    organisations: organisations.map((organisation) => ({
+      value: organisation.id,
+      label: organisation.name,
+      selected: values.structure === organisation.id,
+    })),
+    actions: Object.entries(auditActionLabels)
+      .map(([value, label]) => ({
+        value,
+        label: label.charAt(0).toUpperCase() + label.slice(1),
+        selected: values.action === value,
+      }))
+      .sort((a, b) => a.label.localeCompare(b.label, 'fr')),
+  };
+}
+
+const shortId = (id: string) => id.slice(0, 8);
+const noPersonSearch = { shown: false, typed: '', error: null, results: [] };
 
 /** The filter form, as it comes in the query string: ids, codes and dates only. */
 const auditFilterForm = z.object({
@@ -80,9 +119,11 @@ export const auditLogPage = definePage({
           title: 'Journal d’audit',
           values,
           outcomes: outcomeOptions(values.resultat),
+          choices: await filterChoicesOf(deps, call, values),
           errors: fieldIssuesOf(parsed.error.issues),
           items: [],
           pager: null,
+          personSearch: noPersonSearch,
         },
         { status: 400 },
       );
@@ -93,16 +134,30 @@ export const auditLogPage = definePage({
       deps.db,
       list.items.flatMap((item) => (item.organisationId ? [item.organisationId] : [])),
     );
+    const agentNames = await getAgentNames(
+      deps.db,
+      list.items.flatMap((item) => (item.actorKind === 'agent' && item.actorId ? [item.actorId] : [])),
+    );
     const link = (page: number) => `/audit?${new URLSearchParams({ ...values, page: String(page) }).toString()}`;
     await renderPage(deps, req, res, 'audit', {
       title: 'Journal d’audit',
       values,
       outcomes: outcomeOptions(values.resultat),
+      choices: await filterChoicesOf(deps, call, values),
       errors: [],
+      personSearch: noPersonSearch,
       items: list.items.map((item) => ({
         ...item,
         outcomeLabel: outcomeLabels[item.outcome],
-        organisationName: item.organisationId ? (names.get(item.organisationId) ?? item.organisationId) : '—',
+        refused: item.outcome !== 'allowed',
+        actionLabel: auditActionLabelOf(item.action),
+        actorName:
+          item.actorKind === 'agent' && item.actorId
+            ? (agentNames.get(item.actorId) ?? 'Agent inconnu')
+            : (actorKindLabels[item.actorKind] ?? item.actorKind),
+        organisationName: item.organisationId ? (names.get(item.organisationId) ?? item.organisationId) : null,
+        subjectLabel: auditSubjectLabels[item.subjectKind] ?? item.subjectKind,
+        subjects: item.subjectIds.map((id) => ({ id, short: shortId(id) })),
       })),
       pager: {
         page: list.page,
@@ -120,11 +175,24 @@ export const personAccessLogPage = definePage({
   handle: async ({ req, res, deps, call }) => {
     const log = await whoSawPerson(deps.db, personIdOf(req.params.personId), call);
     if (!log) throw personNotFound();
+    const agentNames = await getAgentNames(
+      deps.db,
+      log.items.flatMap((item) => (item.actorKind === 'agent' && item.actorId ? [item.actorId] : [])),
+    );
     await renderPage(deps, req, res, 'person-access-log', {
       title: 'Qui a consulté ce dossier',
       personId: log.personId,
+      personShortId: shortId(log.personId),
       truncated: log.truncated,
-      items: log.items.map((item) => ({ ...item, kindLabel: accessKindLabels[item.kind] })),
+      items: log.items.map((item) => ({
+        ...item,
+        kindLabel: accessKindLabels[item.kind],
+        actionLabel: auditActionLabelOf(item.action),
+        actorName:
+          item.actorKind === 'agent' && item.actorId
+            ? (agentNames.get(item.actorId) ?? 'Agent inconnu')
+            : (actorKindLabels[item.actorKind] ?? item.actorKind),
+      })),
     });
   },
 });
@@ -144,7 +212,51 @@ export const personDataExportPage = definePage({
   },
 });
 
-export const auditPages: AnyPageRoute[] = [auditLogPage, personAccessLogPage, personDataExportPage];
+/**
+ * « Who saw her file », starting from her name: the auditor types it (in the POST body, never the address), gets
+ * the persons of the territory so named with their birth date and commune, and opens one's access log. The
+ * search itself is audited.
+ */
+export const auditPersonSearchPage = definePage({
+  method: 'post',
+  path: '/audit/personnes',
+  access: { kind: 'acting', permission: 'person.access_log' },
+  handle: async ({ req, res, deps, call }) => {
+    const typed = textOf((req.body as Record<string, unknown> | undefined)?.nom).trim();
+    const values = Object.fromEntries(Object.keys(auditFilterForm.shape).map((key) => [key, ''])) as Record<string, string>;
+    const valid = /\p{L}/u.test(typed) && typed.length <= 100;
+    const found = valid ? await findPersonForAudit(deps.db, typed, call) : [];
+    await renderPage(
+      deps,
+      req,
+      res,
+      'audit',
+      {
+        title: 'Journal d’audit — recherche d’une personne',
+        values,
+        outcomes: outcomeOptions(undefined),
+        choices: await filterChoicesOf(deps, call, values),
+        errors: [],
+        items: [],
+        pager: null,
+        personSearch: {
+          shown: true,
+          typed,
+          error: valid ? null : 'Tapez le nom de famille de la personne (au moins une lettre).',
+          results: found.map((person) => ({
+            id: person.personId,
+            name: `${person.familyName.toUpperCase()} ${person.givenNames}`,
+            birthDate: person.birthDate,
+            commune: person.communeInsee ? communeLabelOf(person.communeInsee) : null,
+          })),
+        },
+      },
+      { status: valid ? 200 : 400 },
+    );
+  },
+});
+
+export const auditPages: AnyPageRoute[] = [auditLogPage, auditPersonSearchPage, personAccessLogPage, personDataExportPage];
 
 function outcomeOptions(selected: string | undefined) {
   return auditOutcomes.map((value) => ({ value, label: outcomeLabels[value], selected: selected === value }));

@@ -138,3 +138,73 @@ export const organisationKindLabels: Record<OrganisationKind, string> = {
   association: 'association',
   other: 'autre structure',
 };
+
+/** What an audited action did, as a sentence's verb phrase for people (« a consulté le dossier »). */
+export const auditActionLabels: Record<string, string> = {
+  'case.read': 'a consulté le dossier',
+  'case.timeline': 'a consulté l’historique du dossier',
+  'case.list': 'a consulté la liste des dossiers',
+  'case.open': 'a ouvert un dossier',
+  'person.read': 'a consulté la fiche de la personne',
+  'person.search': 'a recherché une personne',
+  'person.create': 'a enregistré une personne',
+  'person.link': 'a rattaché un contact à une personne connue',
+  'person.access_log': 'a consulté qui a vu le dossier d’une personne',
+  'person.export': 'a exporté les données d’une personne',
+  'assessment.create': 'a commencé une évaluation',
+  'assessment.read': 'a consulté une évaluation',
+  'assessment.list': 'a consulté les évaluations du dossier',
+  'assessment.save': 'a enregistré une évaluation en cours',
+  'assessment.complete': 'a terminé une évaluation',
+  'assessment.right_follow_up': 'a mis à jour le suivi d’un droit',
+  'consent.read': 'a consulté les consentements',
+  'consent.record': 'a recueilli un consentement',
+  'consent.withdraw': 'a enregistré le retrait d’un consentement',
+  'contact.record': 'a enregistré un contact',
+  'contact.attach': 'a rattaché un contact à un dossier',
+  'orientation.suggest': 'a consulté les suggestions d’orientation',
+  'orientation.choose': 'a choisi une orientation',
+  'orientation.list': 'a consulté les orientations choisies',
+  'referral.read': 'a consulté les orientations du dossier',
+  'referral.send': 'a envoyé une orientation',
+  'referral.answer': 'a répondu à une orientation',
+  'referral.handover': 'a transmis le dossier à un autre référent',
+  'referent_handover.read': 'a consulté les notes de relais',
+  'partner.inbox': 'a consulté les orientations reçues',
+  'partner.case_read': 'a consulté une orientation reçue',
+  'partner_link.issue': 'a créé un lien pour un partenaire',
+  'partner_link.read': 'a ouvert un lien partenaire',
+  'directory.import': 'a importé l’annuaire',
+  'directory.export': 'a exporté l’annuaire',
+  'audit.read': 'a consulté le journal d’audit',
+  'agent.unlock': 'a levé l’attente de connexion d’un agent',
+  'job.replay': 'a relancé une tâche en échec',
+  'mail.resend': 'a renvoyé un courriel',
+  'supervision.read': 'a consulté le pilotage',
+};
+
+/** An audited action in French; the supervision reports by their name, an unknown code as it is. */
+export function auditActionLabelOf(action: string): string {
+  const known = auditActionLabels[action];
+  if (known) return known;
+  const report = /^supervision\.([a-z_-]+)(\.export)?$/.exec(action);
+  if (report) return report[2] ? `a exporté un tableau du pilotage (${report[1]})` : `a consulté le pilotage (${report[1]})`;
+  return action;
+}
+
+/** What an audit row is about, in French. */
+export const auditSubjectLabels: Record<string, string> = {
+  case: 'Dossier',
+  person: 'Personne',
+  referral: 'Orientation',
+  assessment: 'Évaluation',
+  consent: 'Consentement',
+  contact: 'Contact',
+  agent: 'Agent',
+  organisation: 'Structure',
+  territory: 'Territoire',
+  directory: 'Annuaire',
+  job: 'Tâche',
+  mail: 'Courriel',
+  report: 'Pilotage',
+};

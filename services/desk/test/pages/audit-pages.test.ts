@@ -45,14 +45,19 @@ afterAll(async () => {
   await database?.close();
 });
 
-it('when an auditor opens the journal with filters, then the matching rows show, names of organisations but no person’s name', async () => {
+it('when an auditor opens the journal with filters, then the rows read in French, agents by name and structure, and no person’s name', async () => {
   const page = await auditor
     .get('/audit')
     .query({ action: 'case.read', sujet: caseId, du: '2026-03-01', au: '2026-03-02' })
     .expect(200);
   expect(page.text).toContain('Journal d’audit');
-  expect(page.text).toContain('<code>case.read</code>');
-  expect(page.text).toContain('France Services de Laragne-Montéglin');
+  expect(page.text).toMatch(
+    /<td>Agent d’accueil<br><span class="fr-text--xs">France Services de Laragne-Montéglin<\/span><\/td>\s*<td>a consulté le dossier<\/td>/,
+  );
+  expect(page.text).not.toContain('case.read</td>');
+  // The filters name agents, structures and actions; the chosen action stays selected.
+  expect(page.text).toContain(`<option value="${world.agentId}">Agent d’accueil</option>`);
+  expect(page.text).toContain('<option value="case.read" selected>A consulté le dossier</option>');
   expect(page.text).not.toContain('Martin');
   const outside = await auditor.get('/audit').query({ du: '2026-03-03', au: '2026-03-04' }).expect(200);
   expect(outside.text).toContain('Aucun événement ne correspond');
@@ -68,7 +73,8 @@ it('when a reception agent opens the journal, then the page refuses (403)', asyn
 it('when the auditor asks who saw the person, then the page lists the reads; the export page prints the data; both are audited', async () => {
   const log = await auditor.get(`/personnes/${world.personId}/acces`).expect(200);
   expect(log.text).toContain('Qui a consulté ce dossier');
-  expect(log.text).toContain('<code>case.read</code>');
+  expect(log.text).toContain('<td>a consulté le dossier</td>');
+  expect(log.text).toContain('<td>Agent d’accueil</td>');
   const exported = await auditor.get(`/personnes/${world.personId}/export`).expect(200);
   expect(exported.text).toContain('Martin');
   expect(exported.text).toContain('Loyer impayé');
@@ -78,4 +84,22 @@ it('when the auditor asks who saw the person, then the page lists the reads; the
     .where(and(eq(auditEvents.actorId, auditorId), eq(auditEvents.outcome, 'allowed')));
   expect(audited.map((row) => row.action)).toEqual(expect.arrayContaining(['audit.read', 'person.access_log', 'person.export']));
   await auditor.get('/personnes/pas-un-identifiant/acces').expect(404);
+});
+
+it('when the auditor searches a person by her name, then the persons of the territory so named link to who saw their file, and the search is audited', async () => {
+  const journal = await auditor.get('/audit').expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(journal.text)?.[1] as string;
+  const found = await auditor.post('/audit/personnes').type('form').send({ _csrf: csrf, nom: 'martin' }).expect(200);
+  expect(found.text).toContain(`href="/personnes/${world.personId}/acces">MARTIN Camille</a>`);
+  const [searched] = await database.db
+    .select({ subjectIds: auditEvents.subjectIds })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.actorId, auditorId), eq(auditEvents.action, 'person.search')));
+  expect(searched?.subjectIds).toEqual([world.personId]);
+  const none = await auditor.post('/audit/personnes').type('form').send({ _csrf: csrf, nom: 'Zzyzx' }).expect(200);
+  expect(none.text).toContain('Aucune personne de ce nom dans le territoire.');
+  const empty = await auditor.post('/audit/personnes').type('form').send({ _csrf: csrf, nom: '  ' }).expect(400);
+  expect(empty.text).toContain('Tapez le nom de famille de la personne');
+  // A reception agent has no access log to open.
+  await reception.post('/audit/personnes').type('form').send({ _csrf: csrf, nom: 'martin' }).expect(403);
 });

@@ -24,7 +24,7 @@ export function auditRowsInScope(agent: ActingAgent): SQL {
 const uuidPattern = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 /** A person known in the agent's territory: recorded by one of its organisations, or member of one of its cases. */
-export function personInTerritory(agent: ActingAgent, personId: string): SQL {
+export function personInTerritory(agent: ActingAgent, personId: string | SQL): SQL {
   return sql`exists (select 1 from ${persons} where ${persons.id} = ${personId} and (
     ${persons.createdByOrganisationId} in (select ${organisations.id} from ${organisations} where ${organisations.territoryId} = ${agent.territoryId})
     or exists (select 1 from ${caseMembers} join ${cases} on ${cases.id} = ${caseMembers.caseId}
