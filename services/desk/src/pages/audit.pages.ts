@@ -12,10 +12,18 @@ import type { DeskCall } from '../http/desk-call.ts';
 import { plausibleYears } from '../http/input-dates.ts';
 import { personNotFound } from '../http/not-found.ts';
 import { fieldIssuesOf } from '../http/validate.ts';
-import { auditActionLabelOf, auditActionLabels, auditSubjectLabels } from './labels.ts';
+import {
+  auditActionLabelOf,
+  auditActionLabels,
+  auditSubjectLabels,
+  stageLabels,
+  stateLabel,
+  timelineEventLabel,
+} from './labels.ts';
 import { type PagesDependencies, renderPage } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
 import { textOf } from './sharing-context.ts';
+import { dataCategoryLabels, referralPurposeLabels, referralStatusLabels } from './sharing-labels.ts';
 import { parisStartOfDay } from './view-engine.ts';
 
 const pageSize = 50;
@@ -204,10 +212,41 @@ export const personDataExportPage = definePage({
   handle: async ({ req, res, deps, call }) => {
     const exported = await exportPersonData(deps.db, personIdOf(req.params.personId), call);
     if (!exported) throw personNotFound();
+    // Written for the person: every code as the words she would use (« Suivi », « Accompagnement social :
+    // annulée »), nothing to decode.
+    const purpose = (code: string | null) => (code ? ((referralPurposeLabels as Record<string, string>)[code] ?? code) : null);
     await renderPage(deps, req, res, 'person-export', {
       title: 'Export des données de la personne',
-      exported,
-      disclosures: exported.disclosures.map((item) => ({ ...item, kindLabel: accessKindLabels[item.kind] })),
+      exported: {
+        ...exported,
+        cases: exported.cases.map((item) => ({
+          ...item,
+          stage: (stageLabels as Record<string, string>)[item.stage] ?? item.stage,
+          steps: item.steps.map((step) => ({
+            ...step,
+            fromState: stateLabel(step.fromState, false),
+            toState: stateLabel(step.toState, false),
+            what: timelineEventLabel(step.eventType, false),
+          })),
+        })),
+        referrals: exported.referrals.map((item) => ({
+          ...item,
+          purpose: purpose(item.purpose),
+          status: (referralStatusLabels as Record<string, string>)[item.status] ?? item.status,
+          sharedCategories: item.sharedCategories.map(
+            (category) => (dataCategoryLabels as Record<string, string>)[category] ?? category,
+          ),
+        })),
+        consents: exported.consents.map((item) => ({
+          ...item,
+          decision: item.decision === 'opposition' ? 'Opposition au partage' : 'Accord pour le partage',
+        })),
+      },
+      disclosures: exported.disclosures.map((item) => ({
+        ...item,
+        kindLabel: accessKindLabels[item.kind],
+        purpose: purpose(item.purpose),
+      })),
     });
   },
 });

@@ -78,6 +78,10 @@ it('when the auditor asks who saw the person, then the page lists the reads; the
   const exported = await auditor.get(`/personnes/${world.personId}/export`).expect(200);
   expect(exported.text).toContain('Martin');
   expect(exported.text).toContain('Loyer impayé');
+  // Written for the person: stages and states in French, no code of the schema.
+  expect(exported.text).toContain('Étape : Accueil');
+  expect(exported.text).toMatch(/Dossier ouvert : [^<]*→ Accueil/);
+  expect(exported.text).not.toMatch(/active\.reception|followUp|consent recueilli/);
   const audited = await database.db
     .select({ action: auditEvents.action })
     .from(auditEvents)
