@@ -45,6 +45,12 @@ describe('one French wording of validation issues, in the API and the pages', ()
       '': 'Champ inconnu : nickname.',
     });
     expect(apiErrorsOf(searchPersonsBody, { familyName: 'Martin', communeInsee: 'Gap' }).communeInsee).toMatch(/^La commune /);
+    // What the form's date field refuses (max = today), the server refuses too, for the search as for creation.
+    for (const schema of [searchPersonsBody, createPersonBody]) {
+      expect(apiErrorsOf(schema, { familyName: 'Martin', givenNames: 'Rose', birthDate: '2199-01-01' }).birthDate).toBe(
+        'La date de naissance est dans le futur',
+      );
+    }
   });
 
   it('when choices are not among those offered, then the message says so about the field, in French', () => {

@@ -48,7 +48,7 @@ export type Person = z.infer<typeof person>;
 export const searchPersonsBody = z.strictObject({
   familyName: name(100),
   givenNames: name(200).optional(),
-  birthDate: inputDate().optional(),
+  birthDate: birthDate.optional(),
   communeInsee: inseeCommuneCode.optional(),
 });
 export type SearchPersonsBody = z.infer<typeof searchPersonsBody>;
