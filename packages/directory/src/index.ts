@@ -1,4 +1,16 @@
 export {
+  bundleThematique,
+  type DataInclusionFile,
+  type DataInclusionImport,
+  type DataInclusionService,
+  type DataInclusionStructure,
+  fromDataInclusion,
+  publicToDataInclusion,
+  thematiqueBundles,
+  toDataInclusion,
+  type ZoneGeography,
+} from './data-inclusion.ts';
+export {
   Address,
   applicationModes,
   Contact,
