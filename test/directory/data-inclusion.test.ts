@@ -99,7 +99,9 @@ describe('data·inclusion v1', () => {
   it('when a file carries what the directory cannot hold, then the import says so row by row, and zones by département are expanded', () => {
     const imported = fromDataInclusion(
       {
-        structures: [{ source: 'dora', id: 'dora--42', nom: 'Association Solidarité', date_maj: '2026-10-01', siret: '12345678900011' }],
+        structures: [
+          { source: 'dora', id: 'dora--42', nom: 'Association Solidarité', date_maj: '2026-10-01', siret: '12345678900011' },
+        ],
         services: [
           {
             source: 'dora',
@@ -108,7 +110,10 @@ describe('data·inclusion v1', () => {
             nom: 'Aide aux démarches',
             description: 'Accompagnement aux démarches administratives en ligne et au guichet.',
             date_maj: '2026-10-01',
-            thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives', 'inconnue--x'],
+            thematiques: [
+              'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives',
+              'inconnue--x',
+            ],
             publics: ['tous-publics', 'residents-qpv-frr'],
             frais: 'gratuit',
             modes_mobilisation: ['se-presenter', 'telephoner'],

@@ -1,4 +1,4 @@
-import { auditEvents, directoryServices, orientationChoices, referrals, systemActor } from '@parcours/db';
+import { auditEvents, directoryServices, organisations, orientationChoices, referrals, systemActor } from '@parcours/db';
 import { demoDirectory } from '@parcours/demo-territory';
 import type { DirectoryServiceInput } from '@parcours/directory';
 import { sendReferralEvent } from '@parcours/engine';
@@ -353,6 +353,62 @@ describe('directory', () => {
     expect(found.body.items.map((service: { id: string }) => service.id)).toEqual(['test-import-nouveau']);
     const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'directory.import'));
     expect(audit).toMatchObject([{ outcome: 'allowed', actorKind: 'agent' }]);
+  });
+
+  it('when a data·inclusion file is imported, then its services join the directory, each structure shown with the organisation it matched', async () => {
+    const [caf] = await database.db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(eq(organisations.name, 'CAF des Hautes-Alpes'));
+    const file = {
+      structures: [
+        { source: 'dora', id: 'dora--caf05', nom: 'caf des hautes alpes', date_maj: '2026-11-02' },
+        { source: 'dora', id: 'dora--asso-9', nom: 'Les Amis du Buëch', date_maj: '2026-11-02', siret: '12345678900011' },
+      ],
+      services: [
+        {
+          source: 'dora',
+          structure_id: 'dora--asso-9',
+          id: 'dora--repair-cafe-9',
+          nom: 'Repair café du Buëch',
+          description: 'Réparer ensemble appareils et vélos, un samedi par mois, à Laragne-Montéglin.',
+          date_maj: '2026-11-02',
+          thematiques: ['equipement-et-alimentation--electromenager', 'mobilite--entretenir-reparer-son-vehicule'],
+          publics: ['tous-publics'],
+          frais: 'gratuit',
+          modes_mobilisation: ['se-presenter'],
+          zone_eligibilite: ['05070', '05061'],
+        },
+        {
+          source: 'dora',
+          structure_id: 'dora--caf05',
+          id: 'dora--caf-rdv',
+          nom: 'Rendez-vous des droits',
+          description: 'Un entretien pour faire le point sur toutes les prestations auxquelles vous avez droit.',
+          date_maj: '2026-11-02',
+          thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'],
+          publics: ['residents-qpv-frr'],
+          frais: 'gratuit',
+          zone_eligibilite: ['05'],
+        },
+      ],
+    };
+    const response = await admin.post('/api/v1/directory/import').send(file).expect(200);
+    expect(response.body).toMatchObject({ format: 'data-inclusion', total: 2, written: 2, rejected: [] });
+    expect(response.body.structures).toEqual([
+      {
+        structureId: 'dora--caf05',
+        name: 'caf des hautes alpes',
+        matchedBy: 'name',
+        organisation: { id: caf?.id, name: caf?.name },
+      },
+      { structureId: 'dora--asso-9', name: 'Les Amis du Buëch', matchedBy: null, organisation: null },
+    ]);
+    expect(response.body.notes).toEqual([{ serviceId: 'dora--caf-rdv', message: 'public sans équivalent : residents-qpv-frr' }]);
+    const found = await reception.get('/api/v1/directory/services?text=repair').expect(200);
+    expect(found.body.items.map((service: { id: string; bundles: string[] }) => [service.id, service.bundles])).toEqual([
+      ['dora-repair-cafe-9', ['services-marchands-prives', 'transport']],
+    ]);
   });
 
   it('when the file itself is unusable, then 400 and nothing is written', async () => {

@@ -40,7 +40,11 @@ afterAll(async () => {
   await database?.close();
 });
 
-const widerThanScreen = () => document.documentElement.scrollWidth > document.documentElement.clientWidth;
+const widerThanScreen = () => {
+  const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+    .documentElement;
+  return root.scrollWidth > root.clientWidth;
+};
 
 describe('what a social worker reads, in the browser', () => {
   it('when the reception agent types a commune’s name and fills the situation, then the rights say « suggéré » or « à vérifier », in French', async () => {

@@ -60,6 +60,21 @@ export const directoryImportReport = z.object({
   written: z.number().int(),
   /** Every row not kept, with its 0-based index in `services` and every reason in French. */
   rejected: z.array(z.object({ index: z.number().int(), id: z.string().nullable(), reasons: z.array(z.string()) })),
+  /** A data·inclusion file: which source format was read. */
+  format: z.enum(['parcours-directory', 'data-inclusion']).optional(),
+  /** data·inclusion: each structure and the Parcours organisation it was matched to (by SIRET, then by name). */
+  structures: z
+    .array(
+      z.object({
+        structureId: z.string(),
+        name: z.string(),
+        matchedBy: z.enum(['siret', 'name']).nullable(),
+        organisation: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+      }),
+    )
+    .optional(),
+  /** data·inclusion: what rows carried that the directory cannot hold (unknown thematiques, publics…). */
+  notes: z.array(z.object({ serviceId: z.string(), message: z.string() })).optional(),
 });
 export type DirectoryImportReport = z.infer<typeof directoryImportReport>;
 

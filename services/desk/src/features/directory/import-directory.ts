@@ -1,11 +1,22 @@
-import { type Database, directoryServices, withActor } from '@parcours/db';
-import { parseDirectoryFile, type RejectedRow } from '@parcours/directory';
+import { type Database, directoryServices, type Executor, organisations, withActor } from '@parcours/db';
+import {
+  type DataInclusionFile,
+  type DataInclusionStructure,
+  directoryFormat,
+  directoryFormatVersion,
+  fromDataInclusion,
+  parseDirectoryFile,
+  type RejectedRow,
+} from '@parcours/directory';
 import { importDirectory as importRows } from '@parcours/directory-store';
-import { and, inArray, isNull, ne, or } from 'drizzle-orm';
+import type { OrganisationKind } from '@parcours/vocabulary';
+import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
+import { communesOfDepartement } from '../communes/communes.ts';
+import { normaliseName } from '../persons/normalise-name.ts';
 import type { DirectoryImportReport } from './directory.schemas.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 import { readTerritoryGeography } from './territory-geography.ts';
@@ -27,7 +38,12 @@ export async function importDirectory(
   const report = await withActor(db, actorOf(call.agent), async (tx) => {
     const geography = await readTerritoryGeography(tx, territoryId);
     const knownCommunes = geography.communeCodes.length > 0 ? geography.communeCodes : undefined;
-    const parsed = parseDirectoryFile(input, knownCommunes ? { knownCommunes } : {});
+    // A data·inclusion file (structures and services) is read into the directory's own format first.
+    const exchange = isDataInclusionFile(input) ? await readDataInclusion(tx, input, territoryId) : null;
+    const parsed = parseDirectoryFile(
+      exchange ? { format: directoryFormat, version: directoryFormatVersion, services: exchange.services } : input,
+      knownCommunes ? { knownCommunes } : {},
+    );
     if (parsed.fileError) {
       throw new AppError('validation_failed', 'Le fichier d’annuaire est inutilisable.', {
         errors: [{ field: '', message: parsed.fileError }],
@@ -76,8 +92,63 @@ export async function importDirectory(
       { action: 'directory.import', subjectKind: 'directory', subjectIds: [territoryId], outcome: 'allowed' },
       auditCallOf(call),
     );
-    return { territoryId, total: parsed.total, written, rejected };
+    return {
+      territoryId,
+      total: parsed.total,
+      written,
+      rejected,
+      ...(exchange ? { format: 'data-inclusion' as const, structures: exchange.structures, notes: exchange.notes } : {}),
+    };
   });
   directories.invalidate(territoryId);
   return report;
+}
+
+function isDataInclusionFile(input: unknown): input is DataInclusionFile {
+  const file = input as { structures?: unknown; services?: unknown; format?: unknown } | null;
+  return Boolean(file) && Array.isArray(file?.structures) && Array.isArray(file?.services) && file?.format === undefined;
+}
+
+/**
+ * A data·inclusion file as directory rows: each structure matched to an organisation of the territory by
+ * SIRET, then by name (its kind comes from it; an unmatched one is `other`), zones expanded to communes.
+ */
+async function readDataInclusion(tx: Executor, file: DataInclusionFile, territoryId: string) {
+  const territory = await tx
+    .select({ id: organisations.id, name: organisations.name, kind: organisations.kind, siret: organisations.siret })
+    .from(organisations)
+    .where(eq(organisations.territoryId, territoryId));
+  const bySiret = new Map(territory.flatMap((organisation) => (organisation.siret ? [[organisation.siret, organisation]] : [])));
+  const byName = new Map(territory.map((organisation) => [normaliseName(organisation.name), organisation]));
+  const matches = new Map<string, { by: 'siret' | 'name'; organisation: (typeof territory)[number] } | null>();
+  const matchOf = (structure: DataInclusionStructure) => {
+    if (!matches.has(structure.id)) {
+      const siret = structure.siret ? bySiret.get(structure.siret) : undefined;
+      const named = byName.get(normaliseName(structure.nom));
+      matches.set(
+        structure.id,
+        siret ? { by: 'siret', organisation: siret } : named ? { by: 'name', organisation: named } : null,
+      );
+    }
+    return matches.get(structure.id) ?? null;
+  };
+  const geography = { communesOfDepartement: (code: string) => communesOfDepartement(code).map((commune) => commune.code) };
+  const converted = fromDataInclusion(
+    file,
+    geography,
+    (structure) => (matchOf(structure)?.organisation.kind ?? 'other') as OrganisationKind,
+  );
+  return {
+    services: converted.services,
+    notes: converted.notes,
+    structures: file.structures.map((structure) => {
+      const match = matchOf(structure);
+      return {
+        structureId: structure.id,
+        name: structure.nom,
+        matchedBy: match?.by ?? null,
+        organisation: match ? { id: match.organisation.id, name: match.organisation.name } : null,
+      };
+    }),
+  };
 }
