@@ -1,5 +1,7 @@
+import type { Actor, Database } from '@parcours/db';
+import { createReferral, type EngineClock, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
 import { createLogger } from '@parcours/observability';
-import { createTestDatabase, type TestDatabase } from '@parcours/testing';
+import { type createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { createWorker, type ParcoursWorker } from '@parcours/worker';
 import { afterAll, beforeAll } from 'vitest';
 import { ShiftedClock, startSmtpServer } from '../services/worker/test/support.ts';
@@ -57,4 +59,46 @@ export function useInProcessWorker(): InProcessWorkerWorld {
     await world.database?.close();
   });
   return world;
+}
+
+type Fixture = Awaited<ReturnType<typeof createFixtureTerritory>>;
+
+/** A case of the fixture's person, assessed, and a referral to the fixture's partner: sent. */
+export async function sentReferralOf(db: Database, fixture: Fixture, clock: EngineClock, purpose: 'housing' | 'rights_opening') {
+  const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
+  const opened = await openCase(
+    db,
+    {
+      territoryId: fixture.territoryId,
+      entryOrganisationId: fixture.entryOrganisationId,
+      referentAgentId: fixture.agentId,
+      channel: 'physical',
+      expressedRequest: 'Madame Martin cherche un logement',
+      members: [{ personId: fixture.personId, role: 'primary' }],
+    },
+    { actor: agent, clock },
+  );
+  const started = await sendCaseEvent(
+    db,
+    { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
+    { actor: agent, clock },
+  );
+  await sendCaseEvent(
+    db,
+    { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: started.revision },
+    { actor: agent, clock },
+  );
+  const draft = await createReferral(
+    db,
+    {
+      caseId: opened.id,
+      fromOrganisationId: fixture.entryOrganisationId,
+      toOrganisationId: fixture.partnerOrganisationId,
+      purpose,
+      sharedCategories: ['identity'],
+    },
+    { actor: agent, clock },
+  );
+  await sendReferralEvent(db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock });
+  return { caseId: opened.id, referralId: draft.id };
 }

@@ -4,11 +4,11 @@
  * agents. Once each, with a link, and nothing about the person.
  */
 import { type Actor, consents, outbox } from '@parcours/db';
-import { createReferral, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
+import { sendReferralEvent } from '@parcours/engine';
 import { createFixtureTerritory } from '@parcours/testing';
 import { describe, expect, it } from 'vitest';
 import { sleep, waitFor } from '../services/worker/test/support.ts';
-import { useInProcessWorker } from './in-process-worker.ts';
+import { sentReferralOf, useInProcessWorker } from './in-process-worker.ts';
 
 describe('referral answers and consent withdrawals through the worker (in-process runner)', () => {
   const world = useInProcessWorker();
@@ -17,49 +17,11 @@ describe('referral answers and consent withdrawals through the worker (in-proces
   it('when the partner accepts and the consent is then withdrawn, then the référent and the partner agents are told, without personal data', async () => {
     clock.jumpTo('2026-03-02T09:00:00Z');
     const fixture = await createFixtureTerritory(world.database.db);
-    const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
     const partner: Actor = { kind: 'agent', id: fixture.partnerAgentId, organisationId: fixture.partnerOrganisationId };
-    const opened = await openCase(
-      world.database.db,
-      {
-        territoryId: fixture.territoryId,
-        entryOrganisationId: fixture.entryOrganisationId,
-        referentAgentId: fixture.agentId,
-        channel: 'physical',
-        expressedRequest: 'Madame Martin cherche un logement',
-        members: [{ personId: fixture.personId, role: 'primary' }],
-      },
-      { actor: agent, clock },
-    );
-    const started = await sendCaseEvent(
-      world.database.db,
-      { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
-      { actor: agent, clock },
-    );
-    await sendCaseEvent(
-      world.database.db,
-      { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: started.revision },
-      { actor: agent, clock },
-    );
-    const draft = await createReferral(
-      world.database.db,
-      {
-        caseId: opened.id,
-        fromOrganisationId: fixture.entryOrganisationId,
-        toOrganisationId: fixture.partnerOrganisationId,
-        purpose: 'housing',
-        sharedCategories: ['identity'],
-      },
-      { actor: agent, clock },
-    );
+    const { caseId, referralId } = await sentReferralOf(world.database.db, fixture, clock, 'housing');
     await sendReferralEvent(
       world.database.db,
-      { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
-      { actor: agent, clock },
-    );
-    await sendReferralEvent(
-      world.database.db,
-      { referralId: draft.id, event: { type: 'ACCEPT', conditions: 'Apporter le bail' }, expectedRevision: 1 },
+      { referralId, event: { type: 'ACCEPT', conditions: 'Apporter le bail' }, expectedRevision: 1 },
       { actor: partner, clock },
     );
     // A withdrawal, as the desk writes it: the consent row and its job, in one transaction.
@@ -67,7 +29,7 @@ describe('referral answers and consent withdrawals through the worker (in-proces
       .insert(consents)
       .values({
         personId: fixture.personId,
-        caseId: opened.id,
+        caseId,
         decision: 'consent',
         givenBy: 'person',
         recipientOrganisationIds: [fixture.partnerOrganisationId],
@@ -105,7 +67,7 @@ describe('referral answers and consent withdrawals through the worker (in-proces
     expect(mailsTo(partnerEmail)).toHaveLength(1);
     expect(answered?.subject).toBe('Parcours : un partenaire a répondu à une orientation');
     expect(answered?.text).toContain('orientation acceptée');
-    expect(answered?.text).toContain(`${publicUrl}/dossiers/${opened.id}`);
+    expect(answered?.text).toContain(`${publicUrl}/dossiers/${caseId}`);
     expect(ended?.subject).toBe('Parcours : une autorisation de partage a pris fin');
     expect(ended?.text).toContain(`${publicUrl}/partenaire/orientations`);
     for (const mail of [answered, ended]) {

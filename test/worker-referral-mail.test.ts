@@ -3,8 +3,7 @@
  * one digest per half-day (08:00 and 13:00 Paris time) read from the log — never both, never twice, nothing
  * about the person.
  */
-import { type Actor, type Database, mailDeliveries, memberships, outbox } from '@parcours/db';
-import { createReferral, type EngineClock, openCase, sendCaseEvent, sendReferralEvent } from '@parcours/engine';
+import { mailDeliveries, memberships, outbox } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
 import { createFixtureTerritory } from '@parcours/testing';
 import { eq, isNull, like } from 'drizzle-orm';
@@ -13,49 +12,7 @@ import { createMailRenderer } from '../services/worker/src/mail/mail.templates.t
 import { createMailTransport } from '../services/worker/src/mail/mail.transport.ts';
 import { sendReferralDigests } from '../services/worker/src/mail/referral-digest.ts';
 import { waitFor } from '../services/worker/test/support.ts';
-import { useInProcessWorker } from './in-process-worker.ts';
-
-type Fixture = Awaited<ReturnType<typeof createFixtureTerritory>>;
-
-/** A case of the fixture's person, assessed, and a referral to the fixture's partner: sent. */
-async function sendReferralTo(db: Database, fixture: Fixture, clock: EngineClock, purpose: 'housing' | 'rights_opening') {
-  const agent: Actor = { kind: 'agent', id: fixture.agentId, organisationId: fixture.entryOrganisationId };
-  const opened = await openCase(
-    db,
-    {
-      territoryId: fixture.territoryId,
-      entryOrganisationId: fixture.entryOrganisationId,
-      referentAgentId: fixture.agentId,
-      channel: 'physical',
-      expressedRequest: 'Madame Martin cherche un logement',
-      members: [{ personId: fixture.personId, role: 'primary' }],
-    },
-    { actor: agent, clock },
-  );
-  const started = await sendCaseEvent(
-    db,
-    { caseId: opened.id, event: { type: 'START_ASSESSMENT' }, expectedRevision: 0 },
-    { actor: agent, clock },
-  );
-  await sendCaseEvent(
-    db,
-    { caseId: opened.id, event: { type: 'COMPLETE_ASSESSMENT' }, expectedRevision: started.revision },
-    { actor: agent, clock },
-  );
-  const draft = await createReferral(
-    db,
-    {
-      caseId: opened.id,
-      fromOrganisationId: fixture.entryOrganisationId,
-      toOrganisationId: fixture.partnerOrganisationId,
-      purpose,
-      sharedCategories: ['identity'],
-    },
-    { actor: agent, clock },
-  );
-  await sendReferralEvent(db, { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 }, { actor: agent, clock });
-  return draft.id;
-}
+import { sentReferralOf, useInProcessWorker } from './in-process-worker.ts';
 
 const personWords = ['Martin', 'Camille', 'logement', 'Madame'];
 
@@ -66,7 +23,7 @@ describe('mails about new referrals (in-process runner)', () => {
   it('when a referral is sent to a partner agent who kept one mail per referral, then it gets one mail linking to it', async () => {
     clock.jumpTo('2026-03-02T09:00:00Z');
     const fixture = await createFixtureTerritory(world.database.db);
-    const referralId = await sendReferralTo(world.database.db, fixture, clock, 'housing');
+    const { referralId } = await sentReferralOf(world.database.db, fixture, clock, 'housing');
     await world.startWorker();
     const partnerEmail = `caf-${fixture.territoryId}@example.test`;
     const toPartner = () => world.smtp.received.filter((mail) => mail.to.includes(partnerEmail));
@@ -94,9 +51,9 @@ describe('mails about new referrals (in-process runner)', () => {
       .where(eq(memberships.agentId, fixture.partnerAgentId));
     // 09:30 and 12:59 in Paris (winter time): in the window that closes at 13:00; 13:10 is in the next one.
     clock.jumpTo('2026-03-03T08:30:00Z');
-    const first = await sendReferralTo(world.database.db, fixture, clock, 'housing');
+    const { referralId: first } = await sentReferralOf(world.database.db, fixture, clock, 'housing');
     clock.jumpTo('2026-03-03T11:59:00Z');
-    const second = await sendReferralTo(world.database.db, fixture, clock, 'rights_opening');
+    const { referralId: second } = await sentReferralOf(world.database.db, fixture, clock, 'rights_opening');
     const partnerEmail = `caf-${fixture.territoryId}@example.test`;
     const toPartner = () => world.smtp.received.filter((mail) => mail.to.includes(partnerEmail));
     const digestKey = like(mailDeliveries.idempotencyKey, `digest:${fixture.partnerOrganisationId}:%`);
@@ -111,7 +68,7 @@ describe('mails about new referrals (in-process runner)', () => {
     await world.stopWorker();
     expect(toPartner()).toHaveLength(0);
     clock.jumpTo('2026-03-03T12:10:00Z');
-    const later = await sendReferralTo(world.database.db, fixture, clock, 'housing');
+    const { referralId: later } = await sentReferralOf(world.database.db, fixture, clock, 'housing');
 
     // 13:10: the SMTP server refuses the digest once; it stays owed, as a failed delivery.
     const deps = {
