@@ -55,3 +55,4 @@ export {
   type ServiceSearchResult,
   searchServices,
 } from './directory-index.ts';
+export { fromHsds, type HsdsService, hsdsUuidOf, toHsds } from './hsds.ts';
