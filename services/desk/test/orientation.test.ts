@@ -411,6 +411,32 @@ describe('directory', () => {
     ]);
   });
 
+  it('when the directory is exported as data·inclusion or HSDS, then each file comes back through the import', async () => {
+    const di = await admin.get('/api/v1/directory/export?format=data-inclusion').expect(200);
+    expect(di.headers['content-disposition']).toContain('annuaire-data-inclusion.json');
+    expect(di.body.services.length).toBeGreaterThan(80);
+    expect(di.body.structures.length).toBeGreaterThan(10);
+    const hsds = await admin.get('/api/v1/directory/export?format=hsds').expect(200);
+    expect(hsds.body.total_items).toBe(hsds.body.contents.length);
+    await admin.get('/api/v1/directory/export?format=csv').expect(400);
+    // One HSDS service of another tool, new to the directory: imported, its organisation matched by name.
+    const foreign = {
+      ...hsds.body.contents[0],
+      id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      name: 'Permanence HSDS de test',
+      attributes: hsds.body.contents[0].attributes.filter(
+        (attribute: { taxonomy_term?: { taxonomy?: string; code?: string } }) =>
+          attribute.taxonomy_term?.taxonomy !== 'parcours-identifiant',
+      ),
+    };
+    const imported = await admin.post('/api/v1/directory/import').send({ contents: [foreign] });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body).toMatchObject({ format: 'hsds', total: 1, written: 1, rejected: [] });
+    expect(imported.body.structures[0]).toMatchObject({ matchedBy: 'name' });
+    const found = await reception.get('/api/v1/directory/services?text=permanence%20hsds').expect(200);
+    expect(found.body.items.map((service: { id: string }) => service.id)).toEqual(['0f8fad5b-d9cb-469f-a165-70867728950e']);
+  });
+
   it('when the file itself is unusable, then 400 and nothing is written', async () => {
     const before = await writeCounts();
     const wrongFormat = await admin.post('/api/v1/directory/import').send({ format: 'hsds', services: [] }).expect(400);

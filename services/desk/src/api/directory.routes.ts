@@ -1,5 +1,6 @@
 import {
   directoryExport,
+  directoryExportQuery,
   directoryImportReport,
   importDirectoryBody,
   listedService,
@@ -66,14 +67,18 @@ export const exportDirectoryRoute = defineRoute({
   operationId: 'exportDirectory',
   method: 'get',
   path: '/api/v1/directory/export',
-  summary: 'Exporter l’annuaire du territoire dans le format que l’import relit',
+  summary:
+    'Exporter l’annuaire du territoire : format Parcours, data·inclusion v1 ou Open Referral HSDS 3 (format=parcours|data-inclusion|hsds), chacun relu par l’import',
   tags: ['directory'],
   access: { kind: 'acting', permission: 'directory.read' },
+  query: directoryExportQuery,
   responses: { 200: { description: 'Le fichier d’annuaire', schema: directoryExport } },
-  handle: async ({ call, deps }) => ({
+  handle: async ({ call, query, deps }) => ({
     status: 200,
-    body: await exportDirectory(deps.db, call),
-    headers: { 'Content-Disposition': 'attachment; filename="annuaire.json"' },
+    body: await exportDirectory(deps.db, call, query.format),
+    headers: {
+      'Content-Disposition': `attachment; filename="annuaire${query.format === 'parcours' ? '' : `-${query.format}`}.json"`,
+    },
   }),
 });
 

@@ -40,16 +40,24 @@ export const importDirectoryBody = z
   .preprocess(
     // A bare list of services is accepted too; wrapping it gives every error a field to name.
     (value) => (Array.isArray(value) ? { services: value } : value),
-    z.looseObject({
-      format: z.literal(directoryFormat).optional(),
-      version: z.literal(directoryFormatVersion).optional(),
-      exportedAt: z.string().optional(),
-      services: z.array(z.unknown()).max(50_000),
-    }),
+    z
+      .looseObject({
+        format: z.literal(directoryFormat).optional(),
+        version: z.literal(directoryFormatVersion).optional(),
+        exportedAt: z.string().optional(),
+        /** Parcours' own format, or data·inclusion v1 (with `structures`). */
+        services: z.array(z.unknown()).max(50_000).optional(),
+        /** Open Referral HSDS 3: a service list, as `GET …/export?format=hsds` writes it. */
+        contents: z.array(z.unknown()).max(50_000).optional(),
+      })
+      .refine((file) => file.services !== undefined || file.contents !== undefined, {
+        message: 'Le fichier doit contenir « services » (Parcours, data·inclusion) ou « contents » (HSDS 3).',
+        path: ['services'],
+      }),
   )
   .meta({
     description:
-      'Un fichier `parcours-directory` ({ format, version, services: [...] }, voir exportDirectory) ou une liste de services',
+      'Un fichier `parcours-directory` ({ format, version, services: [...] }, voir exportDirectory), une liste de services, un fichier data·inclusion v1 ({ structures, services }) ou une liste de services HSDS 3 ({ contents })',
   });
 
 export const directoryImportReport = z.object({
@@ -61,7 +69,7 @@ export const directoryImportReport = z.object({
   /** Every row not kept, with its 0-based index in `services` and every reason in French. */
   rejected: z.array(z.object({ index: z.number().int(), id: z.string().nullable(), reasons: z.array(z.string()) })),
   /** A data·inclusion file: which source format was read. */
-  format: z.enum(['parcours-directory', 'data-inclusion']).optional(),
+  format: z.enum(['parcours-directory', 'data-inclusion', 'hsds']).optional(),
   /** data·inclusion: each structure and the Parcours organisation it was matched to (by SIRET, then by name). */
   structures: z
     .array(
@@ -78,4 +86,13 @@ export const directoryImportReport = z.object({
 });
 export type DirectoryImportReport = z.infer<typeof directoryImportReport>;
 
-export const directoryExport = DirectoryFile;
+/** `parcours` (the directory's own format, read back by the import), `data-inclusion` (v1) or `hsds` (3, a service list). */
+export const directoryExportQuery = z.strictObject({
+  format: z.enum(['parcours', 'data-inclusion', 'hsds']).default('parcours'),
+});
+const exchangedRows = z.array(z.record(z.string(), z.unknown()));
+export const directoryExport = z.union([
+  DirectoryFile,
+  z.object({ structures: exchangedRows, services: exchangedRows }),
+  z.object({ total_items: z.number().int(), contents: exchangedRows }).passthrough(),
+]);

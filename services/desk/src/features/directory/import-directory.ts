@@ -5,6 +5,8 @@ import {
   directoryFormat,
   directoryFormatVersion,
   fromDataInclusion,
+  fromHsds,
+  type HsdsService,
   parseDirectoryFile,
   type RejectedRow,
 } from '@parcours/directory';
@@ -39,7 +41,11 @@ export async function importDirectory(
     const geography = await readTerritoryGeography(tx, territoryId);
     const knownCommunes = geography.communeCodes.length > 0 ? geography.communeCodes : undefined;
     // A data·inclusion file (structures and services) is read into the directory's own format first.
-    const exchange = isDataInclusionFile(input) ? await readDataInclusion(tx, input, territoryId) : null;
+    const exchange = isDataInclusionFile(input)
+      ? await readDataInclusion(tx, input, territoryId)
+      : isHsdsList(input)
+        ? await readHsds(tx, input, territoryId)
+        : null;
     const parsed = parseDirectoryFile(
       exchange ? { format: directoryFormat, version: directoryFormatVersion, services: exchange.services } : input,
       knownCommunes ? { knownCommunes } : {},
@@ -97,7 +103,7 @@ export async function importDirectory(
       total: parsed.total,
       written,
       rejected,
-      ...(exchange ? { format: 'data-inclusion' as const, structures: exchange.structures, notes: exchange.notes } : {}),
+      ...(exchange ? { format: exchange.format, structures: exchange.structures, notes: exchange.notes } : {}),
     };
   });
   directories.invalidate(territoryId);
@@ -113,7 +119,8 @@ function isDataInclusionFile(input: unknown): input is DataInclusionFile {
  * A data·inclusion file as directory rows: each structure matched to an organisation of the territory by
  * SIRET, then by name (its kind comes from it; an unmatched one is `other`), zones expanded to communes.
  */
-async function readDataInclusion(tx: Executor, file: DataInclusionFile, territoryId: string) {
+/** The territory's organisations, to match an exchanged structure by SIRET, then by name. */
+async function organisationMatcher(tx: Executor, territoryId: string) {
   const territory = await tx
     .select({ id: organisations.id, name: organisations.name, kind: organisations.kind, siret: organisations.siret })
     .from(organisations)
@@ -121,17 +128,22 @@ async function readDataInclusion(tx: Executor, file: DataInclusionFile, territor
   const bySiret = new Map(territory.flatMap((organisation) => (organisation.siret ? [[organisation.siret, organisation]] : [])));
   const byName = new Map(territory.map((organisation) => [normaliseName(organisation.name), organisation]));
   const matches = new Map<string, { by: 'siret' | 'name'; organisation: (typeof territory)[number] } | null>();
-  const matchOf = (structure: DataInclusionStructure) => {
-    if (!matches.has(structure.id)) {
-      const siret = structure.siret ? bySiret.get(structure.siret) : undefined;
-      const named = byName.get(normaliseName(structure.nom));
+  return (key: string, name: string, siret: string | null | undefined) => {
+    if (!matches.has(key)) {
+      const bySiretMatch = siret ? bySiret.get(siret) : undefined;
+      const named = byName.get(normaliseName(name));
       matches.set(
-        structure.id,
-        siret ? { by: 'siret', organisation: siret } : named ? { by: 'name', organisation: named } : null,
+        key,
+        bySiretMatch ? { by: 'siret', organisation: bySiretMatch } : named ? { by: 'name', organisation: named } : null,
       );
     }
-    return matches.get(structure.id) ?? null;
+    return matches.get(key) ?? null;
   };
+}
+
+async function readDataInclusion(tx: Executor, file: DataInclusionFile, territoryId: string) {
+  const match = await organisationMatcher(tx, territoryId);
+  const matchOf = (structure: DataInclusionStructure) => match(structure.id, structure.nom, structure.siret);
   const geography = { communesOfDepartement: (code: string) => communesOfDepartement(code).map((commune) => commune.code) };
   const converted = fromDataInclusion(
     file,
@@ -139,6 +151,7 @@ async function readDataInclusion(tx: Executor, file: DataInclusionFile, territor
     (structure) => (matchOf(structure)?.organisation.kind ?? 'other') as OrganisationKind,
   );
   return {
+    format: 'data-inclusion' as const,
     services: converted.services,
     notes: converted.notes,
     structures: file.structures.map((structure) => {
@@ -148,6 +161,37 @@ async function readDataInclusion(tx: Executor, file: DataInclusionFile, territor
         name: structure.nom,
         matchedBy: match?.by ?? null,
         organisation: match ? { id: match.organisation.id, name: match.organisation.name } : null,
+      };
+    }),
+  };
+}
+
+function isHsdsList(input: unknown): input is { contents: HsdsService[] } {
+  const list = input as { contents?: unknown; format?: unknown } | null;
+  return Boolean(list) && Array.isArray(list?.contents) && list?.format === undefined;
+}
+
+/** An HSDS 3 service list as directory rows, each organisation matched like a data·inclusion structure. */
+async function readHsds(tx: Executor, list: { contents: HsdsService[] }, territoryId: string) {
+  const match = await organisationMatcher(tx, territoryId);
+  const converted = fromHsds(list.contents, {
+    kindOf: (organisation) =>
+      (match(organisation.name, organisation.name, organisation.taxId)?.organisation.kind ?? 'other') as OrganisationKind,
+  });
+  const organisationsSeen = new Map(
+    list.contents.flatMap((service) => (service.organization ? [[service.organization.id, service.organization]] : [])),
+  );
+  return {
+    format: 'hsds' as const,
+    services: converted.services,
+    notes: converted.notes,
+    structures: [...organisationsSeen.values()].map((organisation) => {
+      const found = match(organisation.name, organisation.name, organisation.tax_id);
+      return {
+        structureId: organisation.id,
+        name: organisation.name,
+        matchedBy: found?.by ?? null,
+        organisation: found ? { id: found.organisation.id, name: found.organisation.name } : null,
       };
     }),
   };
