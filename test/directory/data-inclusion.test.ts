@@ -1,6 +1,6 @@
 /**
  * The directory exchanged in data·inclusion v1: every thematique placed, every exported row valid against the
- * official JSON schemas (`../shared/data/standards/data-inclusion-v1/`, v1.0.8, validated by ajv), and the demo
+ * official JSON schemas (`standards/data-inclusion-v1/`, copied from the shared standards, v1.0.8, validated by ajv), and the demo
  * directory going out and back keeping every field data·inclusion can hold.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 
-const standards = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'standards', 'data-inclusion-v1');
+const standards = join(import.meta.dirname, 'standards', 'data-inclusion-v1');
 const read = (name: string) => JSON.parse(readFileSync(join(standards, name), 'utf8'));
 const geography = { communesOfDepartement: (departement: string) => communesOf(departement).map((commune) => commune.code) };
 

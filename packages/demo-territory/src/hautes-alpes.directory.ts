@@ -238,7 +238,7 @@ function service(draft: Draft): DirectoryServiceInput {
       phone: `04 65 ${71 + Math.floor(phoneCounter / 100)} ${String(phoneCounter % 100).padStart(2, '0')} 00`,
       email: `${draft.id}@demo.parcours.test`,
     },
-    lastVerifiedAt: '2026-01-15',
+    lastVerifiedAt: '2026-11-02',
     ...rest,
     locations: locations.map((location, index) => ({ id: `${draft.id}-lieu-${index + 1}`, ...location })),
   };
@@ -1748,6 +1748,8 @@ const rows: DirectoryServiceInput[] = [
     communesServed: communesOfBassins('sisteronaisBuech'),
     waitingTimeDays: 0,
     acceptsReferrals: false,
+    // Not checked for over six months: the directory and the suggestions say so (issue 20's freshness).
+    lastVerifiedAt: '2025-09-01',
   }),
 ];
 

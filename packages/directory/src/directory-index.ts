@@ -176,3 +176,13 @@ export function searchServices(index: DirectoryIndex, query: ServiceSearch): Ser
   const limit = query.limit ?? 50;
   return { total: matching.length, services: matching.slice(offset, offset + limit).map((entry) => entry.service) };
 }
+
+/** A service's information is to be checked again after this many months without verification (issue 20). */
+export const defaultFreshnessMonths = 6;
+
+/** Whether a service verified on `lastVerifiedAt` (`YYYY-MM-DD`) is older than `months` on `today` (`YYYY-MM-DD`). */
+export function isVerificationStale(lastVerifiedAt: string, today: string, months = defaultFreshnessMonths): boolean {
+  const [year, month, day] = lastVerifiedAt.split('-').map(Number) as [number, number, number];
+  const limit = new Date(Date.UTC(year, month - 1 + months, day));
+  return limit.toISOString().slice(0, 10) < today;
+}

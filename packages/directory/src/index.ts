@@ -46,8 +46,10 @@ export {
 export {
   buildDirectoryIndex,
   type DirectoryIndex,
+  defaultFreshnessMonths,
   type Geography,
   type IndexedService,
+  isVerificationStale,
   type Proximity,
   proximities,
   proximityOf,

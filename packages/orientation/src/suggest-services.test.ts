@@ -77,4 +77,18 @@ describe('suggestServices on the demo directory', () => {
     for (const suggestion of suggestions) expect(suggestion.matchedNeeds.map((need) => need.domain)).toEqual(['autonomy']);
     expect(suggestions[0]?.reason).toContain('besoin : autonomie, sévère, urgent');
   });
+
+  it('when a suggested service was not verified for six months, then its reasons say so, and its rank does not change', () => {
+    const request = {
+      needs: [{ domain: 'food_basic_needs', level: 'severe' as const, urgency: 'urgent' as const }],
+      communeCode: '05070',
+    };
+    const without = suggestServices(index, request);
+    const withToday = suggestServices(index, { ...request, today: '2026-12-06' });
+    expect(withToday.map((suggestion) => suggestion.serviceId)).toEqual(without.map((suggestion) => suggestion.serviceId));
+    for (const suggestion of withToday) {
+      const stale = suggestion.reasons.some((reason) => reason.includes('à confirmer auprès du service'));
+      expect(stale, suggestion.serviceId).toBe(suggestion.service.lastVerifiedAt < '2026-06-06');
+    }
+  });
 });

@@ -10,6 +10,7 @@ import {
   type DirectoryIndex,
   type DirectoryService,
   type IndexedService,
+  isVerificationStale,
   type Proximity,
   type Public,
   proximityOf,
@@ -38,6 +39,8 @@ export interface OrientationRequest {
   personPublics?: readonly Public[] | undefined;
   /** The publics the person is known to belong to (`knownPublicsOfPerson`): a service reserved to one is made for her. */
   knownPublics?: readonly Public[] | undefined;
+  /** Today (`YYYY-MM-DD`): a service not verified for six months says so in its reasons (the ranking is unchanged). */
+  today?: string | undefined;
 }
 
 export interface MatchedNeed {
@@ -233,6 +236,9 @@ export function suggestServices(
       describeProximity(index, entry, proximity, request.communeCode),
       entry.service.acceptsReferrals ? 'accepte les orientations' : 'orientation hors Parcours (contact direct)',
       describeWaiting(entry.service.waitingTimeDays),
+      ...(request.today && isVerificationStale(entry.service.lastVerifiedAt, request.today)
+        ? [`fiche vérifiée le ${entry.service.lastVerifiedAt.split('-').reverse().join('/')} : à confirmer auprès du service`]
+        : []),
     ];
     return {
       rank: position + 1,
@@ -258,6 +264,7 @@ export function suggestForAssessment(
     limit?: number;
     personPublics?: readonly Public[];
     knownPublics?: readonly Public[];
+    today?: string;
   },
   rules: OrientationRules = orientationRulesV1,
 ): Suggestion[] {
@@ -274,6 +281,7 @@ export function suggestForAssessment(
       limit: input.limit,
       personPublics: input.personPublics,
       knownPublics: input.knownPublics,
+      today: input.today,
     },
     rules,
   );

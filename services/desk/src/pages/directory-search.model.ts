@@ -1,4 +1,10 @@
-import type { applicationModes, DirectoryService, PermanenceMode, Public } from '@parcours/directory';
+import {
+  type applicationModes,
+  type DirectoryService,
+  isVerificationStale,
+  type PermanenceMode,
+  type Public,
+} from '@parcours/directory';
 import { bundleLabel, serviceBundles } from '@parcours/vocabulary';
 import { z } from 'zod';
 import type { ListedService } from '../features/directory/directory.schemas.ts';
@@ -108,9 +114,14 @@ export function referralRouteOf(route: ReferralRoute) {
   };
 }
 
-/** What a list shows of a service: name, organisation, bundles, waiting time, how referrals reach it. */
-export function serviceListItemOf(service: ListedService) {
+/**
+ * What a list shows of a service: name, organisation, bundles, waiting time, how referrals reach it, and whether
+ * its information was verified within six months (`today`, Paris date).
+ */
+export function serviceListItemOf(service: ListedService, today: string) {
   return {
+    stale: isVerificationStale(service.lastVerifiedAt, today),
+    lastVerifiedAt: service.lastVerifiedAt,
     id: service.id,
     name: service.name,
     organisationName: service.organisation.name,
@@ -131,6 +142,7 @@ export async function searchDirectoryPage(
   agent: ActingAgent,
   query: DirectoryQuery,
   size = pageSize,
+  today = new Date().toISOString().slice(0, 10),
 ) {
   const found = await searchServices(
     directories,
@@ -144,7 +156,7 @@ export async function searchDirectoryPage(
     },
     { agent },
   );
-  return { ...found, items: found.items.map(serviceListItemOf) };
+  return { ...found, items: found.items.map((service) => serviceListItemOf(service, today)) };
 }
 
 export function pagerOf(query: DirectoryQuery, total: number) {

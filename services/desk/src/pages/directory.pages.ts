@@ -21,12 +21,13 @@ import {
 } from './directory-search.model.ts';
 import { type PagesDependencies, renderPage } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
+import { parisTodayOf } from './view-engine.ts';
 
 export const directoryImportPagePath = '/annuaire/import';
 
-function serviceDetailOf(service: ListedService, communeName: (code: string) => string | null) {
+function serviceDetailOf(service: ListedService, communeName: (code: string) => string | null, today: string) {
   return {
-    ...serviceListItemOf(service),
+    ...serviceListItemOf(service, today),
     description: service.description,
     publics: service.publics.map((value) => publicLabels[value]),
     eligibility: service.eligibility,
@@ -116,7 +117,7 @@ export const directoryPage = definePage({
     const query = directoryQueryOf(req.query);
     const [filters, found] = await Promise.all([
       directoryFiltersOf(deps.directory, agent, query),
-      searchDirectoryPage(deps.directory, agent, query),
+      searchDirectoryPage(deps.directory, agent, query, undefined, parisTodayOf(deps.clock.now())),
     ]);
     await renderPage(
       deps,
@@ -151,7 +152,10 @@ export const directoryServicePage = definePage({
       req,
       res,
       'directory-service',
-      { title: `${service.name} — annuaire`, service: serviceDetailOf(service, (code) => index.communeName(code)) },
+      {
+        title: `${service.name} — annuaire`,
+        service: serviceDetailOf(service, (code) => index.communeName(code), parisTodayOf(deps.clock.now())),
+      },
       { nav: 'directory' },
     );
   },

@@ -28,6 +28,7 @@ import { stateLabel } from './labels.ts';
 import { type PagesDependencies, renderPage, setFlash } from './page-context.ts';
 import { type AnyPageRoute, definePage } from './page-route.ts';
 import { referralPurposeLabels } from './sharing-labels.ts';
+import { parisTodayOf } from './view-engine.ts';
 
 const caseIdParam = z.object({ caseId: z.uuid() });
 
@@ -136,7 +137,9 @@ async function renderOrientation(
   });
   const suggestedIds = new Set(suggestions.map((suggestion) => suggestion.serviceId));
   const searched = Boolean(input.query.bouquet || input.query.commune || input.query.texte);
-  const found = searched ? await searchDirectoryPage(directories, call.agent, { ...input.query, page: 1 }, 10) : null;
+  const found = searched
+    ? await searchDirectoryPage(directories, call.agent, { ...input.query, page: 1 }, 10, parisTodayOf(call.clock.now()))
+    : null;
   const primary = detail.members.find((member) => member.role === 'primary') ?? detail.members[0];
   await renderPage(
     deps,

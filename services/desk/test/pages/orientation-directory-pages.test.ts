@@ -169,6 +169,19 @@ describe('directory pages', () => {
     expect(page.text).toMatch(/Délai d’attente|Sans délai/);
     const missing = await client.get('/annuaire/services/no-such-service').expect(404);
     expect(missing.text).toContain('Page introuvable');
+    // Communes by name; a service not verified for six months says so, on its page and in the list.
+    const served = /Communes desservies<\/h2>\s*<p class="fr-text--sm">([^<]*)<\/p>/.exec(page.text)?.[1] ?? '';
+    expect(served).toMatch(/^\p{Lu}/u);
+    expect(served).not.toMatch(/\d{5}/);
+    const before = world.clock.now();
+    world.clock.set(new Date('2026-12-06T10:00:00Z'));
+    const stale = await client.get('/annuaire/services/epicerie-ambulante-baronnies').expect(200);
+    expect(stale.text).toContain('Fiche vérifiée le 1 septembre 2025, il y a plus de 6 mois');
+    const fresh = await client.get('/annuaire/services/caf-acces-droits').expect(200);
+    expect(fresh.text).not.toContain('il y a plus de 6 mois');
+    const list = await client.get('/annuaire?texte=epicerie%20ambulante').expect(200);
+    expect(list.text).toContain('À vérifier');
+    world.clock.set(before);
   });
 
   it('when an administrator imports pasted JSON with a bad row, then the report lists the row with its reasons and the good row is kept', async () => {

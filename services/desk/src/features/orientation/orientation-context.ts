@@ -65,6 +65,7 @@ export function suggestionsForContext(
       communeCode: context.communeCode,
       personPublics: publicsOfPerson(person),
       knownPublics: knownPublicsOfPerson(person),
+      today: parisDateOf(now),
       ...(limit ? { limit } : {}),
     },
     currentOrientationRules,
