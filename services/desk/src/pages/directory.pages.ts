@@ -97,6 +97,20 @@ async function renderImport(
             writtenLabel: state.report.written > 1 ? 'services enregistrés' : 'service enregistré',
             rejectedLabel: state.report.rejected.length > 1 ? 'lignes rejetées' : 'ligne rejetée',
             rejected: state.report.rejected.map((row) => ({ line: row.index + 1, id: row.id ?? '—', reasons: row.reasons })),
+            formatLabel:
+              state.report.format === 'data-inclusion'
+                ? 'data·inclusion v1'
+                : state.report.format === 'hsds'
+                  ? 'Open Referral HSDS 3'
+                  : 'Parcours',
+            // The structures of an exchanged file and the organisation of the territory each was matched to.
+            structures: (state.report.structures ?? []).map((structure) => ({
+              name: structure.name,
+              match: structure.organisation
+                ? `${structure.organisation.name} (par ${structure.matchedBy === 'siret' ? 'SIRET' : 'nom'})`
+                : 'Aucune structure du territoire reconnue',
+            })),
+            notes: state.report.notes ?? [],
           }
         : null,
     },

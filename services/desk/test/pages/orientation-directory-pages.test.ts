@@ -184,6 +184,36 @@ describe('directory pages', () => {
     world.clock.set(before);
   });
 
+  it('when an administrator uploads a data·inclusion file, then the report page names the format, the structures matched and what was not taken', async () => {
+    const admin = await logInThroughForm(world.app, emails.admin);
+    const form = await admin.get('/annuaire/import').expect(200);
+    const file = {
+      structures: [{ source: 'dora', id: 'dora--caf05', nom: 'CAF des Hautes-Alpes', date_maj: '2026-11-02' }],
+      services: [
+        {
+          source: 'dora',
+          structure_id: 'dora--caf05',
+          id: 'dora--caf-point-info',
+          nom: 'Point info CAF par la page',
+          description: 'Un conseiller répond à vos questions sur les prestations, sans rendez-vous.',
+          date_maj: '2026-11-02',
+          thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'],
+          publics: ['residents-qpv-frr'],
+          frais: 'gratuit',
+          zone_eligibilite: ['05070'],
+        },
+      ],
+    };
+    const report = await admin
+      .post('/annuaire/import')
+      .field('_csrf', csrfOf(form.text))
+      .attach('fichier', Buffer.from(JSON.stringify(file)), { filename: 'dora.json', contentType: 'application/json' })
+      .expect(200);
+    expect(report.text).toContain('Format data·inclusion v1 : 1 service enregistré sur 1 ; 0 ligne rejetée');
+    expect(report.text).toContain('CAF des Hautes-Alpes : CAF des Hautes-Alpes (par nom)');
+    expect(report.text).toContain('dora--caf-point-info : public sans équivalent : residents-qpv-frr');
+  });
+
   it('when an administrator imports pasted JSON with a bad row, then the report lists the row with its reasons and the good row is kept', async () => {
     const admin = await logInThroughForm(world.app, emails.admin);
     const form = await admin.get('/annuaire/import').expect(200);
@@ -195,7 +225,7 @@ describe('directory pages', () => {
       .field('_csrf', csrfOf(form.text))
       .field('contenu', JSON.stringify([good, bad]))
       .expect(200);
-    expect(report.text).toContain('1 service enregistré sur 2 ; 1 ligne rejetée');
+    expect(report.text).toContain('Format Parcours : 1 service enregistré sur 2 ; 1 ligne rejetée');
     expect(report.text).toMatch(/<td>2<\/td><td>Bad Id<\/td>/);
     expect(report.text).toContain('identifiant invalide');
     const [row] = await database.db
