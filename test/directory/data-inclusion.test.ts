@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 
-const standards = join(import.meta.dirname, 'standards', 'data-inclusion-v1');
+const standards = join(import.meta.dirname, '..', '..', 'packages', 'directory', 'standards', 'data-inclusion-v1');
 const read = (name: string) => JSON.parse(readFileSync(join(standards, name), 'utf8'));
 const geography = { communesOfDepartement: (departement: string) => communesOf(departement).map((commune) => commune.code) };
 
@@ -110,24 +110,41 @@ describe('data·inclusion v1', () => {
             nom: 'Aide aux démarches',
             description: 'Accompagnement aux démarches administratives en ligne et au guichet.',
             date_maj: '2026-10-01',
-            thematiques: [
-              'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives',
-              'inconnue--x',
-            ],
+            thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'],
             publics: ['tous-publics', 'residents-qpv-frr'],
             frais: 'gratuit',
             modes_mobilisation: ['se-presenter', 'telephoner'],
             mobilisable_par: ['usagers', 'professionnels'],
             zone_eligibilite: ['05'],
           },
+          {
+            source: 'dora',
+            structure_id: 'dora--42',
+            id: 'dora--x',
+            nom: 'Hors référentiel',
+            description: 'Une thématique que le référentiel ne connaît pas.',
+            date_maj: '2026-10-01',
+            thematiques: ['inconnue--x'],
+            frais: 'peut-etre' as 'payant',
+          },
         ],
       },
       geography,
     );
-    expect(imported.notes.map((note) => note.message)).toEqual([
-      'thématique inconnue : inconnue--x',
-      'public sans équivalent : residents-qpv-frr',
+    expect(imported.notes.map((note) => note.message)).toEqual(['public sans équivalent : residents-qpv-frr']);
+    // The official schema refuses what its referentials do not list, row by row, in French.
+    expect(imported.rejected).toEqual([
+      {
+        index: 1,
+        id: 'dora--x',
+        reasons: [
+          'frais : valeur « peut-etre » absente du référentiel',
+          'thematiques[0] : valeur « inconnue--x » absente du référentiel',
+        ],
+      },
     ]);
+    expect(imported.sourceIndexes).toEqual([0]);
+    expect(imported.services[0]?.source).toEqual({ name: 'dora', id: 'dora--aide-123', updatedAt: '2026-10-01' });
     const [service] = imported.services;
     expect(service).toMatchObject({
       id: 'dora-aide-123',

@@ -11,7 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 
-const standards = join(import.meta.dirname, 'standards', 'hsds-3');
+const standards = join(import.meta.dirname, '..', '..', 'packages', 'directory', 'standards', 'hsds-3');
 const read = (name: string) => JSON.parse(readFileSync(join(standards, name), 'utf8'));
 
 function serviceValidator() {

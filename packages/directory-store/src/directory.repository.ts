@@ -31,56 +31,79 @@ export async function importDirectory(
   if (report.accepted.length === 0) return { ...report, written: 0 };
   const now = options.now ?? new Date();
   await db.transaction(async (tx) => {
-    const organisationIds = new Map<string, string>();
-    if (options.territoryId) {
-      const rows = await tx
-        .select({ id: organisations.id, name: organisations.name })
-        .from(organisations)
-        .where(eq(organisations.territoryId, options.territoryId));
-      for (const row of rows) organisationIds.set(row.name, row.id);
-    }
-    const values = report.accepted.map((service) => ({
-      id: service.id,
+    await upsertDirectoryServices(tx, report.accepted, {
       territoryId: options.territoryId ?? null,
-      organisationId: organisationIds.get(service.organisation.name) ?? null,
-      organisationName: service.organisation.name,
-      organisationKind: service.organisation.kind,
-      name: service.name,
-      bundles: service.bundles,
-      communesServed: service.communesServed,
-      waitingTimeDays: service.waitingTimeDays,
-      acceptsReferrals: service.acceptsReferrals,
-      active: service.active,
-      document: service,
-      lastVerifiedAt: service.lastVerifiedAt,
-      importedAt: now,
-    }));
-    // Batches keep each statement's parameter count far below PostgreSQL's 65,535 limit.
-    for (let start = 0; start < values.length; start += 500) {
-      await tx
-        .insert(directoryServices)
-        .values(values.slice(start, start + 500))
-        .onConflictDoUpdate({
-          target: directoryServices.id,
-          set: {
-            territoryId: sql`excluded.territory_id`,
-            organisationId: sql`excluded.organisation_id`,
-            organisationName: sql`excluded.organisation_name`,
-            organisationKind: sql`excluded.organisation_kind`,
-            name: sql`excluded.name`,
-            bundles: sql`excluded.bundles`,
-            communesServed: sql`excluded.communes_served`,
-            waitingTimeDays: sql`excluded.waiting_time_days`,
-            acceptsReferrals: sql`excluded.accepts_referrals`,
-            active: sql`excluded.active`,
-            document: sql`excluded.document`,
-            lastVerifiedAt: sql`excluded.last_verified_at`,
-            importedAt: sql`excluded.imported_at`,
-          },
-        });
-    }
+      now,
+      organisationIdOf: await organisationIdsByName(tx, options.territoryId),
+    });
   });
   return { ...report, written: report.accepted.length };
+}
+
+/** The territory's organisations by exact name: how a Parcours-format row finds the organisation a referral goes to. */
+export async function organisationIdsByName(
+  tx: Executor,
+  territoryId: string | undefined,
+): Promise<(service: DirectoryService) => string | null> {
+  const ids = new Map<string, string>();
+  if (territoryId) {
+    const rows = await tx
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(eq(organisations.territoryId, territoryId));
+    for (const row of rows) ids.set(row.name, row.id);
+  }
+  return (service) => ids.get(service.organisation.name) ?? null;
+}
+
+/**
+ * Inserts or replaces services by id, in statements of 500 rows (far below PostgreSQL's 65,535 parameters).
+ * `organisationIdOf` names the Parcours organisation a referral to the service goes to, when there is one.
+ */
+export async function upsertDirectoryServices(
+  tx: Executor,
+  services: readonly DirectoryService[],
+  options: { territoryId: string | null; now: Date; organisationIdOf: (service: DirectoryService) => string | null },
+): Promise<void> {
+  const values = services.map((service) => ({
+    id: service.id,
+    territoryId: options.territoryId,
+    organisationId: options.organisationIdOf(service),
+    organisationName: service.organisation.name,
+    organisationKind: service.organisation.kind,
+    name: service.name,
+    bundles: service.bundles,
+    communesServed: service.communesServed,
+    waitingTimeDays: service.waitingTimeDays,
+    acceptsReferrals: service.acceptsReferrals,
+    active: service.active,
+    document: service,
+    lastVerifiedAt: service.lastVerifiedAt,
+    importedAt: options.now,
+  }));
+  for (let start = 0; start < values.length; start += 500) {
+    await tx
+      .insert(directoryServices)
+      .values(values.slice(start, start + 500))
+      .onConflictDoUpdate({
+        target: directoryServices.id,
+        set: {
+          territoryId: sql`excluded.territory_id`,
+          organisationId: sql`excluded.organisation_id`,
+          organisationName: sql`excluded.organisation_name`,
+          organisationKind: sql`excluded.organisation_kind`,
+          name: sql`excluded.name`,
+          bundles: sql`excluded.bundles`,
+          communesServed: sql`excluded.communes_served`,
+          waitingTimeDays: sql`excluded.waiting_time_days`,
+          acceptsReferrals: sql`excluded.accepts_referrals`,
+          active: sql`excluded.active`,
+          document: sql`excluded.document`,
+          lastVerifiedAt: sql`excluded.last_verified_at`,
+          importedAt: sql`excluded.imported_at`,
+        },
+      });
+  }
 }
 
 export interface StoredService {

@@ -1,5 +1,7 @@
 import type { BundleCode, OrganisationKind } from '@parcours/vocabulary';
 import type { DirectoryService, Public, Weekday } from './directory.schema.ts';
+import type { RejectedRow } from './directory-file.ts';
+import { exchangeRowFaults } from './exchange-validation.ts';
 
 /**
  * data·inclusion v1 (schema v1.0.8, the national format DORA and the data·inclusion API publish) in and out of
@@ -277,8 +279,14 @@ export interface DataInclusionImportIssue {
 }
 
 export interface DataInclusionImport {
-  /** Services as the directory takes them (then validated by `DirectoryService`). */
+  /** Services as the directory takes them (then validated by `DirectoryService`), the conforming rows only. */
   services: Array<Omit<DirectoryService, 'active'> & { active: boolean }>;
+  /** For each of `services`, its 0-based position in the file's `services`. */
+  sourceIndexes: number[];
+  /** Service rows refused by the official schema, or whose structure was refused, with French reasons. */
+  rejected: RejectedRow[];
+  /** Structure rows refused by the official schema (`index` in the file's `structures`). */
+  rejectedStructures: RejectedRow[];
   /** What a row carried that the directory cannot hold, or could not read: for the import report. */
   notes: DataInclusionImportIssue[];
 }
@@ -301,9 +309,33 @@ export function fromDataInclusion(
   geography: ZoneGeography,
   kindOf: (structure: DataInclusionStructure) => OrganisationKind = () => 'other',
 ): DataInclusionImport {
-  const structures = new Map(file.structures.map((structure) => [structure.id, structure]));
+  const rejectedStructures: RejectedRow[] = [];
+  const refusedStructureIds = new Set<string>();
+  const structures = new Map<string, DataInclusionStructure>();
+  file.structures.forEach((structure, index) => {
+    const reasons = exchangeRowFaults('data-inclusion-structure', structure);
+    const id = typeof structure?.id === 'string' ? structure.id : null;
+    if (reasons.length > 0) {
+      rejectedStructures.push({ index, id, reasons });
+      if (id) refusedStructureIds.add(id);
+    } else if (id && !structures.has(id)) structures.set(id, structure);
+  });
   const notes: DataInclusionImportIssue[] = [];
-  const services = file.services.map((row) => {
+  const rejected: RejectedRow[] = [];
+  const sourceIndexes: number[] = [];
+  const conforming = file.services.flatMap((row, index) => {
+    const reasons = exchangeRowFaults('data-inclusion-service', row);
+    if (reasons.length === 0 && refusedStructureIds.has(row.structure_id)) {
+      reasons.push(`structure_id : la structure ${row.structure_id} a été refusée (voir les structures)`);
+    }
+    if (reasons.length > 0) {
+      rejected.push({ index, id: typeof row?.id === 'string' ? row.id : null, reasons });
+      return [];
+    }
+    sourceIndexes.push(index);
+    return [row];
+  });
+  const services = conforming.map((row) => {
     const structure = structures.get(row.structure_id);
     if (!structure) notes.push({ serviceId: row.id, message: `structure ${row.structure_id} absente du fichier` });
     const id = slugOf(row.id.startsWith(`${source}--`) ? row.id.slice(source.length + 2) : row.id);
@@ -396,9 +428,11 @@ export function fromDataInclusion(
       acceptsReferrals: false,
       active: true,
       lastVerifiedAt: row.date_maj,
+      // A row Parcours itself exported comes back as it was; any other source is remembered.
+      ...(row.source === source ? {} : { source: { name: row.source, id: row.id, updatedAt: row.date_maj } }),
     };
   });
-  return { services, notes };
+  return { services, sourceIndexes, rejected, rejectedStructures, notes };
 }
 
 const osmWeekdays = new Map(Object.entries(osmDays).map(([ours, theirs]) => [theirs, ours as Weekday]));

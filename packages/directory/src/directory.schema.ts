@@ -165,6 +165,18 @@ export const DirectoryService = z.object({
   acceptsReferrals: z.boolean({ error: 'acceptsReferrals doit valoir true ou false' }),
   active: z.boolean().default(true),
   lastVerifiedAt: z.iso.date({ error: 'date de vérification invalide (AAAA-MM-JJ)' }),
+  /**
+   * Where an imported service comes from: the publishing source (data·inclusion's `source`, e.g. `dora`, or
+   * `hsds`), its id there, and when the source last updated it (`date_maj`). A re-import from the same source
+   * updates the same service and reports the ones the source no longer lists. Absent: typed in Parcours.
+   */
+  source: z
+    .object({
+      name: z.string().min(1).max(100),
+      id: z.string().min(1).max(300),
+      updatedAt: z.iso.date({ error: 'date de mise à jour invalide (AAAA-MM-JJ)' }).optional(),
+    })
+    .optional(),
 });
 export type DirectoryService = z.infer<typeof DirectoryService>;
 /** A service as written in a file, before defaults apply. */

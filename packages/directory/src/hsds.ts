@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { type BundleCode, bundleCodes, bundleLabel, type OrganisationKind } from '@parcours/vocabulary';
 import type { DirectoryService, Public } from './directory.schema.ts';
 import { publics as publicCodes } from './directory.schema.ts';
+import type { RejectedRow } from './directory-file.ts';
+import { exchangeRowFaults } from './exchange-validation.ts';
 
 /**
  * Open Referral HSDS 3 (compiled `service.json`, JSON Schema 2020-12) in and out of the Parcours directory. HSDS
@@ -134,7 +136,19 @@ export function fromHsds(
   options: { kindOf?: (organisation: { name: string; taxId?: string }) => OrganisationKind } = {},
 ) {
   const notes: Array<{ serviceId: string; message: string }> = [];
-  const rows = services.map((row) => {
+  // Each service checked against HSDS 3's own schema first; the conforming ones are read.
+  const rejected: RejectedRow[] = [];
+  const sourceIndexes: number[] = [];
+  const conforming = services.flatMap((row, index) => {
+    const reasons = exchangeRowFaults('hsds-service', row);
+    if (reasons.length > 0) {
+      rejected.push({ index, id: typeof row?.id === 'string' ? row.id : null, reasons });
+      return [];
+    }
+    sourceIndexes.push(index);
+    return [row];
+  });
+  const rows = conforming.map((row) => {
     const value = (taxonomy: string, code: string) =>
       (row.attributes ?? []).find((item) => item.taxonomy_term?.taxonomy === taxonomy && item.taxonomy_term?.code === code)
         ?.value;
@@ -192,7 +206,11 @@ export function fromHsds(
       acceptsReferrals: false,
       active: row.status === 'active',
       lastVerifiedAt: row.assured_date ?? new Date().toISOString().slice(0, 10),
+      // A service Parcours exported keeps its Parcours id; any other is remembered under its HSDS id.
+      ...(value(idTerm, 'id')
+        ? {}
+        : { source: { name: 'hsds', id: row.id, ...(row.assured_date ? { updatedAt: row.assured_date } : {}) } }),
     };
   });
-  return { services: rows, notes };
+  return { services: rows, sourceIndexes, rejected, notes };
 }

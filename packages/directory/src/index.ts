@@ -10,6 +10,7 @@ export {
   toDataInclusion,
   type ZoneGeography,
 } from './data-inclusion.ts';
+export { isDataInclusionCsv, readDataInclusionCsv } from './data-inclusion-csv.ts';
 export {
   Address,
   applicationModes,
@@ -57,4 +58,5 @@ export {
   type ServiceSearchResult,
   searchServices,
 } from './directory-index.ts';
+export { type ExchangeRowKind, exchangeRowFaults } from './exchange-validation.ts';
 export { fromHsds, type HsdsService, hsdsUuidOf, toHsds } from './hsds.ts';

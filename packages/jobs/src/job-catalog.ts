@@ -85,6 +85,16 @@ export const jobCatalog = {
     }),
     retry: mailRetries,
   },
+  /**
+   * Written by the desk when an administrator hands in a directory file: the worker reads, checks and writes
+   * it in batches (`@parcours/directory-store` runDirectoryImport), its progress and report kept in its row.
+   * Running it twice does nothing more (a finished import is left as it is; writes are upserts).
+   */
+  'directory.import': {
+    queue: 'directory',
+    schema: z.object({ importId: z.uuid() }),
+    retry: { attempts: 3, backoff: { type: 'exponential', delayMs: 10_000 } },
+  },
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

@@ -4,6 +4,7 @@ import { type EngineClock, outboxJobNames, systemClock } from '@parcours/engine'
 import { assertCatalogComplete, type JobName, jobCatalog, type RetryPolicy } from '@parcours/jobs';
 import type { Logger } from '@parcours/observability';
 import { projectSupervisionBatch } from '@parcours/supervision-store';
+import { createDirectoryJobHandlers } from './jobs/directory.jobs.ts';
 import { createJobProcessor, type JobHandlers } from './jobs/job-processor.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import { createMailJobHandlers } from './jobs/mail.jobs.ts';
@@ -94,6 +95,7 @@ export function createWorker(deps: WorkerDeps): ParcoursWorker {
   const handlers: JobHandlers = {
     ...createTimerJobHandlers({ db: deps.db, jobs, clock, logger }),
     ...createMailJobHandlers(mailDeps),
+    ...createDirectoryJobHandlers({ db: deps.db, logger }),
   };
   // Boot check: a job without a handler, or an engine job the catalog does not know, stops us here.
   assertCatalogComplete(Object.keys(handlers), outboxJobNames());

@@ -43,3 +43,42 @@ export const directoryServices = pgTable(
     index('directory_services_territory_idx').on(t.territoryId),
   ],
 );
+
+export const directoryImportStatuses = ['queued', 'running', 'done', 'failed'] as const;
+
+/**
+ * A directory file handed in for import (issue 20): stored as it came, read by the worker in batches, its
+ * progress and report kept here so that the page that follows it can be reloaded, and so that a worker that
+ * stops mid-way starts the file again (every write is an upsert by service id: running twice changes
+ * nothing). Directory data only, no person data.
+ */
+export const directoryImports = pgTable(
+  'directory_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    territoryId: text('territory_id')
+      .notNull()
+      .references(() => territories.id),
+    /** The agent who handed the file in (the import is audited under their name when it is created). */
+    agentId: uuid('agent_id').notNull(),
+    fileName: text('file_name'),
+    /** The file's text: JSON (Parcours, data·inclusion, HSDS) or data·inclusion's services CSV. */
+    content: text('content').notNull(),
+    /** data·inclusion's structures CSV, when the services came as CSV. */
+    structuresContent: text('structures_content'),
+    status: text('status').notNull().default('queued'),
+    /** Rows in the file (known once it is read) and rows gone through so far. */
+    total: integer('total'),
+    processed: integer('processed').notNull().default(0),
+    report: jsonb('report'),
+    /** Why the file could not be imported at all (unreadable, unknown format), in French. */
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: instant('started_at'),
+    finishedAt: instant('finished_at'),
+  },
+  (t) => [
+    check('directory_imports_status_check', sql.raw(`status in (${sqlInList(directoryImportStatuses)})`)),
+    index('directory_imports_territory_idx').on(t.territoryId, t.createdAt),
+  ],
+);

@@ -68,8 +68,8 @@ export const directoryImportReport = z.object({
   written: z.number().int(),
   /** Every row not kept, with its 0-based index in `services` and every reason in French. */
   rejected: z.array(z.object({ index: z.number().int(), id: z.string().nullable(), reasons: z.array(z.string()) })),
-  /** A data·inclusion file: which source format was read. */
-  format: z.enum(['parcours-directory', 'data-inclusion', 'hsds']).optional(),
+  /** Which format was read: Parcours, data·inclusion (JSON or its two CSV files), HSDS 3. */
+  format: z.enum(['parcours-directory', 'data-inclusion', 'data-inclusion-csv', 'hsds']).optional(),
   /** data·inclusion: each structure and the Parcours organisation it was matched to (by SIRET, then by name). */
   structures: z
     .array(
@@ -81,8 +81,17 @@ export const directoryImportReport = z.object({
       }),
     )
     .optional(),
-  /** data·inclusion: what rows carried that the directory cannot hold (unknown thematiques, publics…). */
+  /** data·inclusion: structure rows the official schema refused (their services are refused with them). */
+  rejectedStructures: z
+    .array(z.object({ index: z.number().int(), id: z.string().nullable(), reasons: z.array(z.string()) }))
+    .optional(),
+  /** data·inclusion and HSDS: what rows carried that the directory cannot hold (publics without equivalent…). */
   notes: z.array(z.object({ serviceId: z.string(), message: z.string() })).optional(),
+  /**
+   * data·inclusion and HSDS: services of the territory from the same source(s) that the file no longer lists.
+   * They are kept (nothing is deleted by an import) and are to be checked.
+   */
+  disappeared: z.array(z.object({ id: z.string(), name: z.string(), source: z.string() })).optional(),
 });
 export type DirectoryImportReport = z.infer<typeof directoryImportReport>;
 

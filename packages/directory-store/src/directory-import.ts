@@ -1,0 +1,498 @@
+import { directoryImports, directoryServices, type Executor, organisations, territories } from '@parcours/db';
+import {
+  type DataInclusionFile,
+  type DataInclusionStructure,
+  type DirectoryService,
+  directoryFormat,
+  directoryFormatVersion,
+  fromDataInclusion,
+  fromHsds,
+  type HsdsService,
+  isDataInclusionCsv,
+  parseDirectoryFile,
+  type RejectedRow,
+  readDataInclusionCsv,
+} from '@parcours/directory';
+import { normaliseName } from '@parcours/identity-match';
+import type { OrganisationKind } from '@parcours/vocabulary';
+import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { upsertDirectoryServices } from './directory.repository.ts';
+import { franceZones } from './territory-zones.ts';
+
+/**
+ * Importing a directory file into a territory, in steps that a page can follow: the file is stored
+ * (`createDirectoryImport`), then read, checked and written in batches (`runDirectoryImport`), each batch in a
+ * transaction of its own that moves the progress, so that the desk's other requests are not held by one long
+ * transaction and a reader sees how far it went. Running an import again (a worker that stopped mid-way)
+ * starts the file over: every write is an upsert by service id.
+ */
+
+export type DirectoryImportFormat = 'parcours-directory' | 'data-inclusion' | 'data-inclusion-csv' | 'hsds';
+
+export interface MatchedStructure {
+  structureId: string;
+  name: string;
+  matchedBy: 'siret' | 'name' | null;
+  organisation: { id: string; name: string } | null;
+}
+
+/** What an import did, as its page and the API show it. */
+export interface DirectoryImportSummary {
+  territoryId: string;
+  /** Rows in the file (its services). */
+  total: number;
+  /** Rows written: inserted, or updated by id. */
+  written: number;
+  /** Every row not kept, with its 0-based index in the file's services and every reason in French. */
+  rejected: RejectedRow[];
+  format?: DirectoryImportFormat;
+  /** data·inclusion and HSDS: each structure and the Parcours organisation it was matched to (SIRET, then name). */
+  structures?: MatchedStructure[];
+  /** data·inclusion: structure rows the official schema refused (their services are refused with them). */
+  rejectedStructures?: RejectedRow[];
+  /** What rows carried that the directory cannot hold (publics without equivalent, classifications…). */
+  notes?: Array<{ serviceId: string; message: string }>;
+  /**
+   * Services of the territory that came from the same source(s) as this file and that the file no longer
+   * lists: kept, but to be checked (closed? renamed?).
+   */
+  disappeared?: Array<{ id: string; name: string; source: string }>;
+}
+
+/** A file that cannot be imported at all: unreadable, unknown layout. The message is a French reason (« JSON illisible : … »). */
+export class DirectoryFileError extends Error {
+  override readonly name = 'DirectoryFileError';
+  /** The sentence shown to the person who handed the file in. */
+  get sentence(): string {
+    return `Le fichier d’annuaire est inutilisable : ${this.message}.`;
+  }
+}
+
+export type InTransaction = <T>(work: (tx: Executor) => Promise<T>) => Promise<T>;
+
+export interface DirectoryImportFile {
+  territoryId: string;
+  agentId: string;
+  fileName?: string | null;
+  /** JSON (Parcours, data·inclusion, HSDS) or data·inclusion's services CSV. */
+  content: string;
+  /** data·inclusion's structures CSV, beside a services CSV. */
+  structuresContent?: string | null;
+}
+
+/** Stores a file to import; returns the import's id. Run in the transaction that also queues its job. */
+export async function createDirectoryImport(tx: Executor, file: DirectoryImportFile): Promise<string> {
+  const [row] = await tx
+    .insert(directoryImports)
+    .values({
+      territoryId: file.territoryId,
+      agentId: file.agentId,
+      fileName: file.fileName ?? null,
+      content: file.content,
+      structuresContent: file.structuresContent ?? null,
+    })
+    .returning({ id: directoryImports.id });
+  return (row as { id: string }).id;
+}
+
+export interface DirectoryImportState {
+  id: string;
+  territoryId: string;
+  agentId: string;
+  fileName: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total: number | null;
+  processed: number;
+  report: DirectoryImportSummary | null;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** An import as its page shows it (the file's text is not read back). */
+export async function readDirectoryImport(tx: Executor, importId: string): Promise<DirectoryImportState | null> {
+  const [row] = await tx
+    .select({
+      id: directoryImports.id,
+      territoryId: directoryImports.territoryId,
+      agentId: directoryImports.agentId,
+      fileName: directoryImports.fileName,
+      status: directoryImports.status,
+      total: directoryImports.total,
+      processed: directoryImports.processed,
+      report: directoryImports.report,
+      error: directoryImports.error,
+      createdAt: directoryImports.createdAt,
+      startedAt: directoryImports.startedAt,
+      finishedAt: directoryImports.finishedAt,
+    })
+    .from(directoryImports)
+    .where(eq(directoryImports.id, importId));
+  return row ? ({ ...row } as DirectoryImportState) : null;
+}
+
+interface ReadFile {
+  format: DirectoryImportFormat;
+  services: unknown[];
+  /** For each of `services`, its index in the file (conversions leave refused rows out). */
+  sourceIndexes: number[] | null;
+  rejectedBeforeReading: RejectedRow[];
+  total: number;
+  structures?: MatchedStructure[];
+  rejectedStructures?: RejectedRow[];
+  notes?: Array<{ serviceId: string; message: string }>;
+  /** Parcours organisation of each converted service's organisation id (data·inclusion and HSDS matches). */
+  organisationOf: Map<string, string>;
+}
+
+type OrganisationMatch = { by: 'siret' | 'name'; organisation: { id: string; name: string; kind: string } } | null;
+
+async function organisationMatcher(tx: Executor, territoryId: string) {
+  const rows = await tx
+    .select({ id: organisations.id, name: organisations.name, kind: organisations.kind, siret: organisations.siret })
+    .from(organisations)
+    .where(eq(organisations.territoryId, territoryId));
+  const bySiret = new Map(rows.flatMap((row) => (row.siret ? [[row.siret, row] as const] : [])));
+  const byName = new Map(rows.map((row) => [normaliseName(row.name), row] as const));
+  const matches = new Map<string, OrganisationMatch>();
+  return (key: string, name: string, siret: string | null | undefined): OrganisationMatch => {
+    if (!matches.has(key)) {
+      const found = siret ? bySiret.get(siret) : undefined;
+      const named = byName.get(normaliseName(name));
+      matches.set(key, found ? { by: 'siret', organisation: found } : named ? { by: 'name', organisation: named } : null);
+    }
+    return matches.get(key) ?? null;
+  };
+}
+
+const slugOf = (id: string) =>
+  id
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new DirectoryFileError(`JSON illisible : ${(error as Error).message}`);
+  }
+}
+
+const isDataInclusion = (input: unknown): input is DataInclusionFile => {
+  const file = input as { structures?: unknown; services?: unknown; format?: unknown } | null;
+  return Boolean(file) && Array.isArray(file?.structures) && Array.isArray(file?.services) && file?.format === undefined;
+};
+const isHsdsList = (input: unknown): input is { contents: HsdsService[] } => {
+  const list = input as { contents?: unknown; format?: unknown } | null;
+  return Boolean(list) && Array.isArray(list?.contents) && list?.format === undefined;
+};
+
+/** The file, whatever its format, as rows in the directory's own format with what was refused on the way. */
+async function readFile(
+  tx: Executor,
+  territoryId: string,
+  file: { content: string; structuresContent: string | null } | { input: unknown },
+): Promise<ReadFile> {
+  let input: unknown;
+  let format: DirectoryImportFormat | null = null;
+  if ('input' in file) input = file.input;
+  else if (file.structuresContent !== null || isDataInclusionCsv(file.content)) {
+    if (file.structuresContent === null) {
+      throw new DirectoryFileError(
+        'fichier CSV des services data·inclusion reçu sans le fichier des structures : joignez les deux (services.csv et structures.csv)',
+      );
+    }
+    const read = readDataInclusionCsv({ services: file.content, structures: file.structuresContent });
+    if (read.fileError) throw new DirectoryFileError(read.fileError);
+    input = read.file;
+    format = 'data-inclusion-csv';
+  } else input = parseJson(file.content);
+
+  const match = await organisationMatcher(tx, territoryId);
+  if (isDataInclusion(input)) {
+    const matchOf = (structure: DataInclusionStructure) => match(structure.id, structure.nom, structure.siret);
+    const converted = fromDataInclusion(
+      input,
+      franceZones,
+      (structure) => (matchOf(structure)?.organisation.kind ?? 'other') as OrganisationKind,
+    );
+    const organisationOf = new Map<string, string>();
+    const structures = input.structures.flatMap((structure) => {
+      if (typeof structure?.id !== 'string' || typeof structure.nom !== 'string') return [];
+      const found = matchOf(structure);
+      if (found) organisationOf.set(slugOf(structure.id.replace(/^parcours--/, '')), found.organisation.id);
+      return [
+        {
+          structureId: structure.id,
+          name: structure.nom,
+          matchedBy: found?.by ?? null,
+          organisation: found ? { id: found.organisation.id, name: found.organisation.name } : null,
+        },
+      ];
+    });
+    return {
+      format: format ?? 'data-inclusion',
+      services: converted.services,
+      sourceIndexes: converted.sourceIndexes,
+      rejectedBeforeReading: converted.rejected,
+      total: input.services.length,
+      structures,
+      rejectedStructures: converted.rejectedStructures,
+      notes: converted.notes,
+      organisationOf,
+    };
+  }
+  if (isHsdsList(input)) {
+    const converted = fromHsds(input.contents, {
+      kindOf: (organisation) =>
+        (match(organisation.name, organisation.name, organisation.taxId)?.organisation.kind ?? 'other') as OrganisationKind,
+    });
+    const organisationOf = new Map<string, string>();
+    const seen = new Map(
+      input.contents.flatMap((service) => (service?.organization ? [[service.organization.id, service.organization]] : [])),
+    );
+    const structures = [...seen.values()].map((organisation) => {
+      const found = match(organisation.name, organisation.name, organisation.tax_id);
+      if (found) organisationOf.set(slugOf(organisation.id), found.organisation.id);
+      return {
+        structureId: organisation.id,
+        name: organisation.name,
+        matchedBy: found?.by ?? null,
+        organisation: found ? { id: found.organisation.id, name: found.organisation.name } : null,
+      };
+    });
+    // A service Parcours exported names its organisation by its Parcours id: match those by name too.
+    for (const service of converted.services) {
+      if (organisationOf.has(service.organisation.id)) continue;
+      const found = match(service.organisation.name, service.organisation.name, service.organisation.siret);
+      if (found) organisationOf.set(service.organisation.id, found.organisation.id);
+    }
+    return {
+      format: 'hsds',
+      services: converted.services,
+      sourceIndexes: converted.sourceIndexes,
+      rejectedBeforeReading: converted.rejected,
+      total: input.contents.length,
+      structures,
+      notes: converted.notes,
+      organisationOf,
+    };
+  }
+  return {
+    format: 'parcours-directory',
+    services: input as never,
+    sourceIndexes: null,
+    rejectedBeforeReading: [],
+    total: 0,
+    organisationOf: new Map(),
+  };
+}
+
+export interface RunDirectoryImportOptions {
+  now?: Date;
+  /** Rows written per transaction (and per progress step). */
+  batchSize?: number;
+}
+
+/**
+ * Reads, checks and writes a stored import, moving its progress after each batch; ends `done` with its
+ * report, or `failed` with a French reason when the file cannot be read at all. An import already finished
+ * is left as it is (a job delivered twice does nothing more).
+ */
+export async function runDirectoryImport(
+  inTransaction: InTransaction,
+  importId: string,
+  options: RunDirectoryImportOptions = {},
+): Promise<DirectoryImportState | null> {
+  const now = options.now ?? new Date();
+  const batchSize = options.batchSize ?? 1_000;
+  const started = await inTransaction(async (tx) => {
+    const [row] = await tx
+      .select({
+        territoryId: directoryImports.territoryId,
+        status: directoryImports.status,
+        content: directoryImports.content,
+        structuresContent: directoryImports.structuresContent,
+      })
+      .from(directoryImports)
+      .where(eq(directoryImports.id, importId))
+      .for('update');
+    if (!row || row.status === 'done' || row.status === 'failed') return null;
+    await tx
+      .update(directoryImports)
+      .set({ status: 'running', startedAt: now, processed: 0 })
+      .where(eq(directoryImports.id, importId));
+    return row;
+  });
+  if (!started) return inTransaction((tx) => readDirectoryImport(tx, importId));
+  try {
+    const report = await importInto(inTransaction, started.territoryId, started, { now, batchSize, importId });
+    await inTransaction((tx) =>
+      tx
+        .update(directoryImports)
+        .set({ status: 'done', report, total: report.total, processed: report.total, finishedAt: new Date() })
+        .where(eq(directoryImports.id, importId)),
+    );
+  } catch (error) {
+    if (!(error instanceof DirectoryFileError)) throw error;
+    await inTransaction((tx) =>
+      tx
+        .update(directoryImports)
+        .set({ status: 'failed', error: error.sentence, finishedAt: new Date() })
+        .where(eq(directoryImports.id, importId)),
+    );
+  }
+  return inTransaction((tx) => readDirectoryImport(tx, importId));
+}
+
+/**
+ * Imports an already parsed document in one go (the JSON API's synchronous import, small files, and the demo):
+ * the same reading, checks and report as a stored import.
+ */
+export async function importDirectoryDocument(
+  inTransaction: InTransaction,
+  territoryId: string,
+  input: unknown,
+  options: RunDirectoryImportOptions = {},
+): Promise<DirectoryImportSummary> {
+  return importInto(
+    inTransaction,
+    territoryId,
+    { input },
+    { now: options.now ?? new Date(), batchSize: options.batchSize ?? 1_000 },
+  );
+}
+
+async function importInto(
+  inTransaction: InTransaction,
+  territoryId: string,
+  file: { content: string; structuresContent: string | null } | { input: unknown },
+  options: { now: Date; batchSize: number; importId?: string },
+): Promise<DirectoryImportSummary> {
+  const { read, knownCommunes, foreign, sources } = await inTransaction(async (tx) => {
+    const [territory] = await tx
+      .select({ communes: territories.communes })
+      .from(territories)
+      .where(eq(territories.id, territoryId));
+    const known = territory?.communes && territory.communes.length > 0 ? territory.communes : undefined;
+    const read = await readFile(tx, territoryId, file);
+    return { read, knownCommunes: known, foreign: new Set<string>(), sources: new Set<string>() };
+  });
+  const parsed = parseDirectoryFile(
+    read.format === 'parcours-directory'
+      ? read.services
+      : { format: directoryFormat, version: directoryFormatVersion, services: read.services },
+    knownCommunes ? { knownCommunes } : {},
+  );
+  if (parsed.fileError) throw new DirectoryFileError(parsed.fileError);
+  const total = read.format === 'parcours-directory' ? parsed.total : read.total;
+  // Positions in the file: conversions left refused rows out, and the directory's checks count the rest.
+  const fileIndexOf = (index: number) => (read.sourceIndexes ? (read.sourceIndexes[index] ?? -1) : index);
+  const rejected: RejectedRow[] = [
+    ...read.rejectedBeforeReading,
+    ...parsed.rejected.map((row) => ({ ...row, index: fileIndexOf(row.index) })),
+  ];
+  // Indexes of the accepted rows among the converted ones: the ones not rejected, in order.
+  const rejectedConverted = new Set(parsed.rejected.map((row) => row.index));
+  const acceptedIndexes = Array.from({ length: parsed.total }, (_, index) => index).filter(
+    (index) => !rejectedConverted.has(index),
+  );
+
+  const ids = parsed.accepted.map((service) => service.id);
+  await inTransaction(async (tx) => {
+    for (let start = 0; start < ids.length; start += 1000) {
+      const rows = await tx
+        .select({ id: directoryServices.id })
+        .from(directoryServices)
+        .where(
+          and(
+            inArray(directoryServices.id, ids.slice(start, start + 1000)),
+            or(isNull(directoryServices.territoryId), ne(directoryServices.territoryId, territoryId)),
+          ),
+        );
+      for (const row of rows) foreign.add(row.id);
+    }
+  });
+  const kept: DirectoryService[] = [];
+  parsed.accepted.forEach((service, position) => {
+    if (foreign.has(service.id)) {
+      rejected.push({
+        index: fileIndexOf(acceptedIndexes[position] ?? -1),
+        id: service.id,
+        reasons: [`id : identifiant « ${service.id} » déjà utilisé par l’annuaire d’un autre territoire`],
+      });
+    } else {
+      kept.push(service);
+      if (service.source) sources.add(service.source.name);
+    }
+  });
+  rejected.sort((a, b) => a.index - b.index);
+
+  const organisationIdOf = await inTransaction(async (tx) => {
+    const byName = new Map(
+      (
+        await tx
+          .select({ id: organisations.id, name: organisations.name })
+          .from(organisations)
+          .where(eq(organisations.territoryId, territoryId))
+      ).map((row) => [row.name, row.id] as const),
+    );
+    return (service: DirectoryService) =>
+      read.organisationOf.get(service.organisation.id) ?? byName.get(service.organisation.name) ?? null;
+  });
+  const skipped = total - kept.length;
+  for (let start = 0; start < kept.length; start += options.batchSize) {
+    const batch = kept.slice(start, start + options.batchSize);
+    await inTransaction(async (tx) => {
+      await upsertDirectoryServices(tx, batch, { territoryId, now: options.now, organisationIdOf });
+      if (options.importId) {
+        await tx
+          .update(directoryImports)
+          .set({ total, processed: skipped + start + batch.length })
+          .where(eq(directoryImports.id, options.importId));
+      }
+    });
+  }
+
+  const disappeared =
+    sources.size === 0
+      ? []
+      : await inTransaction(async (tx) => {
+          // A row still in the file but refused this time has not disappeared: it is in `rejected`.
+          const keptIds = new Set([
+            ...kept.map((service) => service.id),
+            ...rejected.flatMap((row) => (row.id ? [row.id, slugOf(row.id.replace(/^parcours--/, ''))] : [])),
+          ]);
+          const rows = await tx
+            .select({
+              id: directoryServices.id,
+              name: directoryServices.name,
+              source: sql<string>`${directoryServices.document}->'source'->>'name'`,
+            })
+            .from(directoryServices)
+            .where(
+              and(
+                eq(directoryServices.territoryId, territoryId),
+                inArray(sql`${directoryServices.document}->'source'->>'name'`, [...sources]),
+              ),
+            )
+            .orderBy(directoryServices.id);
+          return rows.filter((row) => !keptIds.has(row.id));
+        });
+  return {
+    territoryId,
+    total,
+    written: kept.length,
+    rejected,
+    format: read.format,
+    ...(read.structures ? { structures: read.structures } : {}),
+    ...(read.rejectedStructures ? { rejectedStructures: read.rejectedStructures } : {}),
+    ...(read.notes ? { notes: read.notes } : {}),
+    ...(read.format === 'parcours-directory' ? {} : { disappeared }),
+  };
+}
