@@ -15,7 +15,7 @@ import {
 } from '@parcours/directory';
 import { normaliseName } from '@parcours/identity-match';
 import type { OrganisationKind } from '@parcours/vocabulary';
-import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { upsertDirectoryServices } from './directory.repository.ts';
 import { franceZones } from './territory-zones.ts';
 
@@ -130,6 +130,26 @@ export async function readDirectoryImport(tx: Executor, importId: string): Promi
     .from(directoryImports)
     .where(eq(directoryImports.id, importId));
   return row ? ({ ...row } as DirectoryImportState) : null;
+}
+
+/** The territory's latest imports, newest first (what an administrator coming back looks for). */
+export async function listDirectoryImports(
+  tx: Executor,
+  territoryId: string,
+  limit = 10,
+): Promise<Array<Pick<DirectoryImportState, 'id' | 'fileName' | 'status' | 'createdAt'>>> {
+  const rows = await tx
+    .select({
+      id: directoryImports.id,
+      fileName: directoryImports.fileName,
+      status: directoryImports.status,
+      createdAt: directoryImports.createdAt,
+    })
+    .from(directoryImports)
+    .where(eq(directoryImports.territoryId, territoryId))
+    .orderBy(desc(directoryImports.createdAt))
+    .limit(limit);
+  return rows as Array<Pick<DirectoryImportState, 'id' | 'fileName' | 'status' | 'createdAt'>>;
 }
 
 interface ReadFile {

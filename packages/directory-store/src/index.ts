@@ -16,6 +16,7 @@ export {
   type DirectoryImportSummary,
   type InTransaction,
   importDirectoryDocument,
+  listDirectoryImports,
   type MatchedStructure,
   readDirectoryImport,
   runDirectoryImport,

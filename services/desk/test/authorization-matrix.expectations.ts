@@ -319,6 +319,27 @@ export const expectations = {
     readsPersonData: false,
     mutates: 'appends',
   },
+  // A file handed to the worker; its progress is read in the territory it was handed in (another's is unknown).
+  startDirectoryImport: {
+    access: 'acting',
+    grants: [{ roles: ['admin'], organisations: everywhere }],
+    owner: 'entry',
+    success: 202,
+    readsPersonData: false,
+    mutates: 'appends',
+  },
+  getDirectoryImport: {
+    access: 'acting',
+    grants: [{ roles: ['admin'], organisations: territory }],
+    owner: 'entry',
+    success: 200,
+    readsPersonData: false,
+    unauditedRefusals: {
+      statuses: [404],
+      why: 'a directory import holds no personal data: one of another territory is unknown, like a directory service (not audited)',
+    },
+    mutates: 'no',
+  },
   exportDirectory: {
     access: 'acting',
     grants: [{ roles: directoryReaders, organisations: everywhere }],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { agents, auditEvents, memberships, partnerLinks } from '@parcours/db';
+import { agents, auditEvents, memberships, organisations, partnerLinks } from '@parcours/db';
 import { demoPassword } from '@parcours/demo-territory';
+import { createDirectoryImport } from '@parcours/directory-store';
 import { createReferral, type EngineClock, sendReferralEvent } from '@parcours/engine';
 import { createFixtureTerritory, createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { type MembershipRole, membershipRoles } from '@parcours/vocabulary';
@@ -48,6 +49,8 @@ let organisationIdOf: Record<'entry' | 'recipient' | 'neighbour' | 'outsider', s
 let setupAgentId: string;
 let partnerAgentId: string;
 let serviceId: string;
+/** An import handed in for the entry organisation's territory. */
+let directoryImportId: string;
 let notice: { version: number; sha256: string };
 const sessions = new Map<string, TestAgent>();
 let withoutActingOrganisation: TestAgent;
@@ -122,6 +125,15 @@ beforeAll(async () => {
   );
   serviceId = referable?.serviceId as string;
   expect(serviceId).toEqual(expect.any(String));
+  const [entry] = await database.db
+    .select({ territoryId: organisations.territoryId })
+    .from(organisations)
+    .where(eq(organisations.id, organisationIdOf.entry));
+  directoryImportId = await createDirectoryImport(database.db, {
+    territoryId: entry?.territoryId as string,
+    agentId: setupAgentId,
+    content: '{"services":[]}',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -407,6 +419,8 @@ const calls: Record<OperationId, OperationCall> = {
   searchServices: { query: () => ({ text: 'logement' }) },
   getDirectoryService: { params: () => ({ serviceId }) },
   importDirectory: { body: () => ({ services: [] }) },
+  startDirectoryImport: { body: () => ({ services: [] }) },
+  getDirectoryImport: { params: () => ({ importId: directoryImportId }) },
   unlockAgentLogin: { params: () => ({ agentId: setupAgentId }), body: () => ({}) },
   exportDirectory: {},
   getReferralMailPreference: {},

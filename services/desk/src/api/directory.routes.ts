@@ -1,16 +1,25 @@
 import {
   directoryExport,
   directoryExportQuery,
+  directoryImportIdParams,
   directoryImportReport,
+  directoryImportState,
   importDirectoryBody,
   listedService,
   searchServicesQuery,
   serviceIdParams,
   serviceList,
+  startDirectoryImportBody,
 } from '../features/directory/directory.schemas.ts';
 import { exportDirectory } from '../features/directory/export-directory.ts';
-import { importDirectory } from '../features/directory/import-directory.ts';
+import {
+  directoryImportStateOf,
+  getDirectoryImport,
+  importDirectory,
+  startDirectoryImport,
+} from '../features/directory/import-directory.ts';
 import { getDirectoryService, searchServices } from '../features/directory/search-services.ts';
+import { AppError } from '../http/app-error.ts';
 import { serviceNotFound } from '../http/not-found.ts';
 import { defineRoute } from '../http/route.ts';
 
@@ -82,4 +91,61 @@ export const exportDirectoryRoute = defineRoute({
   }),
 });
 
-export const directoryRoutes = [searchServicesRoute, getDirectoryServiceRoute, importDirectoryRoute, exportDirectoryRoute];
+export const startDirectoryImportRoute = defineRoute({
+  operationId: 'startDirectoryImport',
+  method: 'post',
+  path: '/api/v1/directory/imports',
+  summary:
+    'Confier un fichier d’annuaire au worker (gros fichiers : Parcours, data·inclusion JSON ou CSV, HSDS 3) ; suivre l’avancement et lire le compte rendu sur getDirectoryImport',
+  tags: ['directory'],
+  access: { kind: 'acting', permission: 'directory.import' },
+  bodyLimit: '40mb',
+  body: startDirectoryImportBody,
+  responses: { 202: { description: 'Import en attente du worker', schema: directoryImportState } },
+  handle: async ({ call, body, deps }) => {
+    const csv = 'servicesCsv' in body && typeof body.servicesCsv === 'string' ? body : null;
+    const importId = await startDirectoryImport(
+      deps.db,
+      csv
+        ? {
+            fileName: (csv.fileName as string | undefined) ?? null,
+            content: csv.servicesCsv as string,
+            structuresContent: csv.structuresCsv as string,
+          }
+        : { fileName: null, content: JSON.stringify(body), structuresContent: null },
+      call,
+    );
+    const state = await getDirectoryImport(deps.db, importId, call);
+    if (!state) throw new AppError('internal', 'L’import enregistré est introuvable.');
+    return {
+      status: 202,
+      body: directoryImportStateOf(state),
+      headers: { Location: `/api/v1/directory/imports/${importId}` },
+    };
+  },
+});
+
+export const getDirectoryImportRoute = defineRoute({
+  operationId: 'getDirectoryImport',
+  method: 'get',
+  path: '/api/v1/directory/imports/{importId}',
+  summary: 'Où en est un import d’annuaire du territoire : état, lignes traitées, compte rendu une fois terminé',
+  tags: ['directory'],
+  access: { kind: 'acting', permission: 'directory.import' },
+  params: directoryImportIdParams,
+  responses: { 200: { description: 'L’import et son compte rendu', schema: directoryImportState } },
+  handle: async ({ call, params, deps }) => {
+    const state = await getDirectoryImport(deps.db, params.importId, call);
+    if (!state) throw new AppError('not_found', 'Import d’annuaire introuvable dans ce territoire.');
+    return { status: 200, body: directoryImportStateOf(state) };
+  },
+});
+
+export const directoryRoutes = [
+  searchServicesRoute,
+  getDirectoryServiceRoute,
+  importDirectoryRoute,
+  startDirectoryImportRoute,
+  getDirectoryImportRoute,
+  exportDirectoryRoute,
+];

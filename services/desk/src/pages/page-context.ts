@@ -14,7 +14,7 @@ export interface PagesDependencies {
   db: Database;
   clock: EngineClock;
   views: ViewEngine;
-  assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss' | 'partnerLinkJs' | 'dsfrChartBase' | 'supervisionJs'>;
+  assets: Pick<StaticAssets, 'dsfrBase' | 'deskCss' | 'partnerLinkJs' | 'dsfrChartBase' | 'supervisionJs' | 'directoryImportJs'>;
   csrf: CsrfSync;
   passport: Authenticator;
   loginThrottle: LoginThrottle;

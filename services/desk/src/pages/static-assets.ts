@@ -21,6 +21,7 @@ export interface StaticAssets {
   dsfrChartBase: string;
   /** URL of the supervision pages' script (the CSV exports' progress indication). */
   supervisionJs: string;
+  directoryImportJs: string;
   router: Router;
 }
 
@@ -45,6 +46,8 @@ export function createStaticAssets(staticDir: string): StaticAssets {
   const partnerLinkJs = `/static/desk/partner-link.${createHash('sha256').update(partnerLink).digest('hex').slice(0, 12)}.js`;
   const supervision = readFileSync(join(staticDir, 'supervision.js'), 'utf8');
   const supervisionJs = `/static/desk/supervision.${createHash('sha256').update(supervision).digest('hex').slice(0, 12)}.js`;
+  const directoryImport = readFileSync(join(staticDir, 'directory-import.js'), 'utf8');
+  const directoryImportJs = `/static/desk/directory-import.${createHash('sha256').update(directoryImport).digest('hex').slice(0, 12)}.js`;
   const dsfrChartBase = `/static/dsfr-chart/${dsfrChartVersion}`;
   const router = express.Router();
   router.use(dsfrBase, express.static(dsfrDist, { immutable: true, maxAge: yearMs, index: false }));
@@ -54,6 +57,12 @@ export function createStaticAssets(staticDir: string): StaticAssets {
       .set('Cache-Control', `public, max-age=${yearMs / 1000}, immutable`)
       .type('text/javascript')
       .send(supervision);
+  });
+  router.get(directoryImportJs, (_req, res) => {
+    res
+      .set('Cache-Control', `public, max-age=${yearMs / 1000}, immutable`)
+      .type('text/javascript')
+      .send(directoryImport);
   });
   router.get(deskCss, (_req, res) => {
     res
@@ -67,5 +76,5 @@ export function createStaticAssets(staticDir: string): StaticAssets {
       .type('text/javascript')
       .send(partnerLink);
   });
-  return { dsfrBase, deskCss, partnerLinkJs, dsfrChartBase, supervisionJs, router };
+  return { dsfrBase, deskCss, partnerLinkJs, dsfrChartBase, supervisionJs, directoryImportJs, router };
 }

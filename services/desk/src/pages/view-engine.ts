@@ -85,7 +85,7 @@ export interface PageModel {
 }
 
 export interface LayoutModel {
-  assets: { dsfrBase: string; deskCss: string; dsfrChartBase: string; supervisionJs: string };
+  assets: { dsfrBase: string; deskCss: string; dsfrChartBase: string; supervisionJs: string; directoryImportJs: string };
   csrfToken: string;
   /** Null on the login page. */
   agent: DeskHeader | null;

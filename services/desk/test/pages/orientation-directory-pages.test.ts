@@ -1,5 +1,6 @@
-import { directoryServices, orientationChoices, referrals } from '@parcours/db';
+import { directoryServices, orientationChoices, referrals, systemActor, withActor } from '@parcours/db';
 import { demoDirectory } from '@parcours/demo-territory';
+import { runDirectoryImport } from '@parcours/directory-store';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
 });
+
+/**
+ * A file handed in on the page goes to the worker: its page says it waits, the worker's step runs (the same
+ * function as the `directory.import` job), and the page then shows the report.
+ */
+async function importedThroughWorker(admin: Awaited<ReturnType<typeof logInThroughForm>>, location: string, fileName: string) {
+  expect(location).toMatch(/^\/annuaire\/imports\/[0-9a-f-]{36}$/);
+  const waiting = await admin.get(location).expect(200);
+  expect(waiting.text).toContain(`Import de l’annuaire : ${fileName}`);
+  expect(waiting.text).toContain('Import en attente de traitement…');
+  expect(waiting.text).toContain('<progress');
+  await runDirectoryImport((work) => withActor(database.db, systemActor, work), location.split('/').pop() as string);
+  const done = await admin.get(location).expect(200);
+  expect(done.text).not.toContain('<progress');
+  return done;
+}
 
 const referralCount = async (caseId: string) =>
   (await database.db.select({ n: count() }).from(referrals).where(eq(referrals.caseId, caseId)))[0]?.n;
@@ -204,11 +221,12 @@ describe('directory pages', () => {
         },
       ],
     };
-    const report = await admin
+    const handedIn = await admin
       .post('/annuaire/import')
       .field('_csrf', csrfOf(form.text))
       .attach('fichier', Buffer.from(JSON.stringify(file)), { filename: 'dora.json', contentType: 'application/json' })
-      .expect(200);
+      .expect(303);
+    const report = await importedThroughWorker(admin, handedIn.headers.location as string, 'dora.json');
     expect(report.text).toContain('Format data·inclusion v1 : 1 service enregistré sur 1 ; 0 ligne rejetée');
     expect(report.text).toContain('CAF des Hautes-Alpes : CAF des Hautes-Alpes (par nom)');
     expect(report.text).toContain('dora--caf-point-info : public sans équivalent : residents-qpv-frr');
@@ -244,12 +262,17 @@ describe('directory pages', () => {
     const form = await admin.get('/annuaire/import').expect(200);
     const token = csrfOf(form.text);
     const file = Buffer.from(JSON.stringify({ format: 'parcours-directory', version: 1, services: [demoDirectory[2]] }));
-    const uploaded = await admin
+    const handedIn = await admin
       .post('/annuaire/import')
       .field('_csrf', token)
       .attach('fichier', file, { filename: 'annuaire.json', contentType: 'application/json' })
-      .expect(200);
+      .expect(303);
+    const uploaded = await importedThroughWorker(admin, handedIn.headers.location as string, 'annuaire.json');
     expect(uploaded.text).toContain('1 service enregistré sur 1 ; 0 ligne rejetée');
+    // The import page lists it among the territory's latest imports.
+    expect((await admin.get('/annuaire/import').expect(200)).text).toContain(
+      `href="${handedIn.headers.location}">annuaire.json</a>`,
+    );
     const empty = await admin.post('/annuaire/import').field('_csrf', token).field('contenu', '').expect(400);
     expect(empty.text).toContain('<a href="#import-fichier">Choisissez un fichier d’annuaire ou collez son contenu JSON.</a>');
     const broken = await admin.post('/annuaire/import').field('_csrf', token).field('contenu', '{ not json').expect(400);

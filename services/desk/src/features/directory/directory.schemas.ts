@@ -95,6 +95,45 @@ export const directoryImportReport = z.object({
 });
 export type DirectoryImportReport = z.infer<typeof directoryImportReport>;
 
+/**
+ * A file handed in to be imported by the worker: a JSON document as `POST /api/v1/directory/import` takes it,
+ * or data·inclusion's two CSV files as text.
+ */
+export const startDirectoryImportBody = z
+  .union([
+    z.strictObject({
+      servicesCsv: z.string().min(1).max(40_000_000),
+      structuresCsv: z.string().min(1).max(40_000_000),
+      fileName: z.string().max(200).optional(),
+    }),
+    importDirectoryBody,
+  ])
+  .meta({
+    description:
+      'Un document JSON comme pour importDirectory, ou les deux fichiers CSV de data·inclusion en texte ({ servicesCsv, structuresCsv })',
+  });
+
+export const directoryImportIdParams = z.strictObject({ importId: z.uuid({ error: 'identifiant d’import invalide' }) });
+
+export const directoryImportState = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'running', 'done', 'failed']).meta({
+    description:
+      'queued : en attente du worker ; running : en cours ; done : terminé (voir report) ; failed : fichier inutilisable (voir error)',
+  }),
+  fileName: z.string().nullable(),
+  /** Rows in the file, once read. */
+  total: z.number().int().nullable(),
+  /** Rows gone through so far. */
+  processed: z.number().int(),
+  report: directoryImportReport.nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type DirectoryImportStateBody = z.infer<typeof directoryImportState>;
+
 /** `parcours` (the directory's own format, read back by the import), `data-inclusion` (v1) or `hsds` (3, a service list). */
 export const directoryExportQuery = z.strictObject({
   format: z.enum(['parcours', 'data-inclusion', 'hsds']).default('parcours'),

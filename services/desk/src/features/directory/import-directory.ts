@@ -4,6 +4,7 @@ import {
   DirectoryFileError,
   type DirectoryImportState,
   importDirectoryDocument,
+  listDirectoryImports,
   readDirectoryImport,
 } from '@parcours/directory-store';
 import { outboxRowOf } from '@parcours/jobs';
@@ -11,7 +12,7 @@ import { AppError } from '../../http/app-error.ts';
 import { auditCallOf, type DeskCall } from '../../http/desk-call.ts';
 import { actorOf } from '../../policy/access-policy.ts';
 import { recordAudit } from '../audit/audit-writer.ts';
-import type { DirectoryImportReport } from './directory.schemas.ts';
+import type { DirectoryImportReport, DirectoryImportStateBody } from './directory.schemas.ts';
 import type { DirectoryCache } from './directory-cache.ts';
 
 /**
@@ -90,4 +91,25 @@ export async function startDirectoryImport(db: Database, file: HandedInFile, cal
 export async function getDirectoryImport(db: Database, importId: string, call: DeskCall): Promise<DirectoryImportState | null> {
   const state = await withActor(db, actorOf(call.agent), (tx) => readDirectoryImport(tx, importId));
   return state && state.territoryId === call.agent.territoryId ? state : null;
+}
+
+/** The territory's latest imports, for the import page. */
+export async function listRecentDirectoryImports(db: Database, call: DeskCall) {
+  return withActor(db, actorOf(call.agent), (tx) => listDirectoryImports(tx, call.agent.territoryId));
+}
+
+/** An import as the API shows it: instants as ISO strings, the agent's id left out. */
+export function directoryImportStateOf(state: DirectoryImportState): DirectoryImportStateBody {
+  return {
+    id: state.id,
+    status: state.status,
+    fileName: state.fileName,
+    total: state.total,
+    processed: state.processed,
+    report: state.report,
+    error: state.error,
+    createdAt: state.createdAt.toISOString(),
+    startedAt: state.startedAt?.toISOString() ?? null,
+    finishedAt: state.finishedAt?.toISOString() ?? null,
+  };
 }
