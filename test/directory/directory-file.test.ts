@@ -38,7 +38,7 @@ describe('directory import', () => {
         id: other.id,
         reasons: ['name : champ obligatoire manquant', 'acceptsReferrals : acceptsReferrals doit valoir true ou false'],
       },
-      { index: 6, id: good.id, reasons: [`id : identifiant « ${good.id} » déjà utilisé par la ligne 0`] },
+      { index: 6, id: good.id, reasons: [`id : identifiant « ${good.id} » déjà utilisé par la ligne 1`] },
     ]);
   });
 

@@ -403,19 +403,24 @@ async function importInto(
     const read = await readFile(tx, territoryId, file);
     return { read, knownCommunes: known, foreign: new Set<string>(), sources: new Set<string>() };
   });
+  // Positions in the file: conversions left refused rows out, and the directory's checks count the rest.
+  const fileIndexOf = (index: number) => (read.sourceIndexes ? (read.sourceIndexes[index] ?? -1) : index);
   const parsed = parseDirectoryFile(
     read.format === 'parcours-directory'
       ? read.services
       : { format: directoryFormat, version: directoryFormatVersion, services: read.services },
-    knownCommunes ? { knownCommunes } : {},
+    { ...(knownCommunes ? { knownCommunes } : {}), lineOf: (index) => fileIndexOf(index) + 1 },
   );
   if (parsed.fileError) throw new DirectoryFileError(parsed.fileError);
   const total = read.format === 'parcours-directory' ? parsed.total : read.total;
-  // Positions in the file: conversions left refused rows out, and the directory's checks count the rest.
-  const fileIndexOf = (index: number) => (read.sourceIndexes ? (read.sourceIndexes[index] ?? -1) : index);
   const rejected: RejectedRow[] = [
     ...read.rejectedBeforeReading,
-    ...parsed.rejected.map((row) => ({ ...row, index: fileIndexOf(row.index) })),
+    // A converted row is named by its id in the file, as the rows refused before conversion are.
+    ...parsed.rejected.map((row) => ({
+      ...row,
+      index: fileIndexOf(row.index),
+      id: (read.services[row.index] as { source?: { id?: string } } | undefined)?.source?.id ?? row.id,
+    })),
   ];
   // Indexes of the accepted rows among the converted ones: the ones not rejected, in order.
   const rejectedConverted = new Set(parsed.rejected.map((row) => row.index));
@@ -443,7 +448,7 @@ async function importInto(
     if (foreign.has(service.id)) {
       rejected.push({
         index: fileIndexOf(acceptedIndexes[position] ?? -1),
-        id: service.id,
+        id: service.source?.id ?? service.id,
         reasons: [`id : identifiant « ${service.id} » déjà utilisé par l’annuaire d’un autre territoire`],
       });
     } else {

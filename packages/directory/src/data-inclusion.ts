@@ -327,6 +327,9 @@ export function fromDataInclusion(
     const reasons = exchangeRowFaults('data-inclusion-service', row);
     if (reasons.length === 0 && refusedStructureIds.has(row.structure_id)) {
       reasons.push(`structure_id : la structure ${row.structure_id} a été refusée (voir les structures)`);
+    } else if (reasons.length === 0 && !structures.has(row.structure_id)) {
+      // Without its structure a service has no organisation to show nor to match: data·inclusion drops it too.
+      reasons.push(`structure_id : structure ${row.structure_id} absente du fichier`);
     }
     if (reasons.length > 0) {
       rejected.push({ index, id: typeof row?.id === 'string' ? row.id : null, reasons });
@@ -337,7 +340,6 @@ export function fromDataInclusion(
   });
   const services = conforming.map((row) => {
     const structure = structures.get(row.structure_id);
-    if (!structure) notes.push({ serviceId: row.id, message: `structure ${row.structure_id} absente du fichier` });
     const id = slugOf(row.id.startsWith(`${source}--`) ? row.id.slice(source.length + 2) : row.id);
     const bundles = [...new Set((row.thematiques ?? []).flatMap((thematique) => thematiqueBundles[thematique] ?? []))];
     for (const thematique of row.thematiques ?? []) {

@@ -26,6 +26,11 @@ export interface DirectoryImportReport {
 export interface ParseDirectoryOptions {
   /** INSEE codes of the territory's communes; a row naming another commune is rejected. */
   knownCommunes?: Iterable<string>;
+  /**
+   * The line a row is on for the person reading the report (1-based, as the report's table shows it). A
+   * converted file (data·inclusion, HSDS) left refused rows out: its lines are the source file's.
+   */
+  lineOf?: (index: number) => number;
 }
 
 function communesNamedBy(service: DirectoryService): Array<{ path: string; code: string }> {
@@ -64,6 +69,7 @@ export function parseDirectoryFile(input: unknown, options: ParseDirectoryOption
   const rows = servicesOf(input);
   if (typeof rows === 'string') return { total: 0, accepted: [], rejected: [], fileError: rows };
   const known = options.knownCommunes ? new Set(options.knownCommunes) : null;
+  const lineOf = options.lineOf ?? ((index: number) => index + 1);
   const firstIndexOfId = new Map<string, number>();
   const accepted: DirectoryService[] = [];
   const rejected: RejectedRow[] = [];
@@ -84,7 +90,7 @@ export function parseDirectoryFile(input: unknown, options: ParseDirectoryOption
       }
     }
     const first = rawId === null ? undefined : firstIndexOfId.get(rawId);
-    if (first !== undefined) reasons.push(`id : identifiant « ${rawId} » déjà utilisé par la ligne ${first}`);
+    if (first !== undefined) reasons.push(`id : identifiant « ${rawId} » déjà utilisé par la ligne ${lineOf(first)}`);
     if (parsed.success && reasons.length === 0) {
       accepted.push(parsed.data);
       firstIndexOfId.set(parsed.data.id, index);

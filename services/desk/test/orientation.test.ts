@@ -345,7 +345,7 @@ describe('directory', () => {
     ]);
     expect(rejected[0]?.reasons).toEqual(['communesServed : au moins une commune desservie']);
     expect(rejected[1]?.reasons.join(' ')).toMatch(/bundles\[0\]/);
-    expect(rejected[3]?.reasons.join(' ')).toMatch(/déjà utilisé par la ligne 0/);
+    expect(rejected[3]?.reasons.join(' ')).toMatch(/déjà utilisé par la ligne 1/);
     expect(await writeCounts()).toEqual({ ...before, services: (before.services ?? 0) + 1 });
 
     // The cached index was dropped: the new service is searchable at once.
