@@ -31,6 +31,8 @@ export interface DirectoryIndex {
   readonly byCommuneBundle: ReadonlyMap<string, ReadonlyMap<BundleCode, readonly IndexedService[]>>;
   communeName(code: string): string | null;
   bassinOf(code: string): { code: string; name: string } | null;
+  /** After how many months without verification a service of this territory is to be checked again. */
+  readonly freshnessMonths: number;
 }
 
 const byId = (a: { service: DirectoryService }, b: { service: DirectoryService }) =>
@@ -43,6 +45,7 @@ const byId = (a: { service: DirectoryService }, b: { service: DirectoryService }
 export function buildDirectoryIndex(
   services: readonly DirectoryService[],
   geography: Geography = { communes: [], bassinsDeVie: [] },
+  options: { freshnessMonths?: number } = {},
 ): DirectoryIndex {
   const names = new Map(geography.communes.map((commune) => [commune.code, commune.name]));
   const bassins = new Map<string, { code: string; name: string }>();
@@ -81,6 +84,7 @@ export function buildDirectoryIndex(
     byCommuneBundle,
     communeName: (code) => names.get(code) ?? null,
     bassinOf: (code) => bassins.get(code) ?? null,
+    freshnessMonths: options.freshnessMonths ?? defaultFreshnessMonths,
   };
 }
 
@@ -179,6 +183,15 @@ export function searchServices(index: DirectoryIndex, query: ServiceSearch): Ser
 
 /** A service's information is to be checked again after this many months without verification (issue 20). */
 export const defaultFreshnessMonths = 6;
+
+/**
+ * The territory's freshness period, from its settings (`{ directory: { staleAfterMonths } }`, 1 to 60 months),
+ * else the default: a territory whose services change little may check them yearly, a busy one quarterly.
+ */
+export function freshnessMonthsOf(settings: unknown): number {
+  const value = (settings as { directory?: { staleAfterMonths?: unknown } } | null)?.directory?.staleAfterMonths;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 60 ? value : defaultFreshnessMonths;
+}
 
 /** Whether a service verified on `lastVerifiedAt` (`YYYY-MM-DD`) is older than `months` on `today` (`YYYY-MM-DD`). */
 export function isVerificationStale(lastVerifiedAt: string, today: string, months = defaultFreshnessMonths): boolean {

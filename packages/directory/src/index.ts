@@ -48,6 +48,7 @@ export {
   buildDirectoryIndex,
   type DirectoryIndex,
   defaultFreshnessMonths,
+  freshnessMonthsOf,
   type Geography,
   type IndexedService,
   isVerificationStale,

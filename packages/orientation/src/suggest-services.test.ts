@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { OrientationRules, orientationRulesV1 } from './orientation-rules.ts';
 import { suggestForAssessment, suggestServices } from './suggest-services.ts';
 
-const index = buildDirectoryIndex(demoDirectory, { communes: communesOf('05'), bassinsDeVie: bassinsDeVieOf('05') });
+const demoGeography = { communes: communesOf('05'), bassinsDeVie: bassinsDeVieOf('05') };
+const index = buildDirectoryIndex(demoDirectory, demoGeography);
 const laragne = '05070';
 
 describe('orientation rules v1', () => {
@@ -82,6 +83,8 @@ describe('suggestServices on the demo directory', () => {
     const request = {
       needs: [{ domain: 'food_basic_needs', level: 'severe' as const, urgency: 'urgent' as const }],
       communeCode: '05070',
+      // Every candidate: the Baronnies' travelling grocery (verified in September 2025) is among them.
+      limit: 100,
     };
     const without = suggestServices(index, request);
     const withToday = suggestServices(index, { ...request, today: '2026-12-06' });
@@ -89,6 +92,21 @@ describe('suggestServices on the demo directory', () => {
     for (const suggestion of withToday) {
       const stale = suggestion.reasons.some((reason) => reason.includes('à confirmer auprès du service'));
       expect(stale, suggestion.serviceId).toBe(suggestion.service.lastVerifiedAt < '2026-06-06');
+    }
+    expect(withToday.some((suggestion) => suggestion.reasons.some((reason) => reason.includes('à confirmer')))).toBe(true);
+  });
+
+  it('when the territory sets a longer freshness period, then a service verified within it is not flagged', () => {
+    const request = {
+      needs: [{ domain: 'food_basic_needs', level: 'severe' as const, urgency: 'urgent' as const }],
+      communeCode: '05070',
+      today: '2026-12-06',
+      limit: 100,
+    };
+    const yearly = buildDirectoryIndex(demoDirectory, demoGeography, { freshnessMonths: 24 });
+    for (const suggestion of suggestServices(yearly, request)) {
+      const stale = suggestion.reasons.some((reason) => reason.includes('à confirmer auprès du service'));
+      expect(stale, suggestion.serviceId).toBe(suggestion.service.lastVerifiedAt < '2024-12-06');
     }
   });
 });

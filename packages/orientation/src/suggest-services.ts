@@ -236,7 +236,7 @@ export function suggestServices(
       describeProximity(index, entry, proximity, request.communeCode),
       entry.service.acceptsReferrals ? 'accepte les orientations' : 'orientation hors Parcours (contact direct)',
       describeWaiting(entry.service.waitingTimeDays),
-      ...(request.today && isVerificationStale(entry.service.lastVerifiedAt, request.today)
+      ...(request.today && isVerificationStale(entry.service.lastVerifiedAt, request.today, index.freshnessMonths)
         ? [`fiche vérifiée le ${entry.service.lastVerifiedAt.split('-').reverse().join('/')} : à confirmer auprès du service`]
         : []),
     ];

@@ -116,11 +116,12 @@ export function referralRouteOf(route: ReferralRoute) {
 
 /**
  * What a list shows of a service: name, organisation, bundles, waiting time, how referrals reach it, and whether
- * its information was verified within six months (`today`, Paris date).
+ * its information was verified within the territory's freshness period (`today`, Paris date).
  */
-export function serviceListItemOf(service: ListedService, today: string) {
+export function serviceListItemOf(service: ListedService, today: string, freshnessMonths: number) {
   return {
-    stale: isVerificationStale(service.lastVerifiedAt, today),
+    stale: isVerificationStale(service.lastVerifiedAt, today, freshnessMonths),
+    freshnessMonths,
     lastVerifiedAt: service.lastVerifiedAt,
     id: service.id,
     name: service.name,
@@ -141,9 +142,11 @@ export async function searchDirectoryPage(
   directories: DirectoryCache,
   agent: ActingAgent,
   query: DirectoryQuery,
-  size = pageSize,
-  today = new Date().toISOString().slice(0, 10),
+  size: number,
+  /** Paris date: a service is flagged when its last verification is older than the territory's period. */
+  today: string,
 ) {
+  const { index } = await directories.directoryOf(agent.territoryId);
   const found = await searchServices(
     directories,
     {
@@ -156,7 +159,7 @@ export async function searchDirectoryPage(
     },
     { agent },
   );
-  return { ...found, items: found.items.map((service) => serviceListItemOf(service, today)) };
+  return { ...found, items: found.items.map((service) => serviceListItemOf(service, today, index.freshnessMonths)) };
 }
 
 export function pagerOf(query: DirectoryQuery, total: number) {

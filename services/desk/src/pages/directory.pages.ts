@@ -21,6 +21,7 @@ import {
   directoryQueryOf,
   frequencyLabels,
   pagerOf,
+  pageSize,
   permanenceModeLabels,
   publicLabels,
   searchDirectoryPage,
@@ -32,9 +33,14 @@ import { formatDateTime, parisTodayOf } from './view-engine.ts';
 
 export const directoryImportPagePath = '/annuaire/import';
 
-function serviceDetailOf(service: ListedService, communeName: (code: string) => string | null, today: string) {
+function serviceDetailOf(
+  service: ListedService,
+  communeName: (code: string) => string | null,
+  today: string,
+  freshnessMonths: number,
+) {
   return {
-    ...serviceListItemOf(service, today),
+    ...serviceListItemOf(service, today, freshnessMonths),
     description: service.description,
     publics: service.publics.map((value) => publicLabels[value]),
     eligibility: service.eligibility,
@@ -70,6 +76,8 @@ function serviceDetailOf(service: ListedService, communeName: (code: string) => 
       website: service.contact.website ?? null,
     },
     lastVerifiedAt: service.lastVerifiedAt,
+    // Where an imported service comes from, so that the agent knows whom to ask for a correction.
+    source: service.source ? { name: service.source.name, updatedAt: service.source.updatedAt ?? null } : null,
   };
 }
 
@@ -184,7 +192,7 @@ export const directoryPage = definePage({
     const query = directoryQueryOf(req.query);
     const [filters, found] = await Promise.all([
       directoryFiltersOf(deps.directory, agent, query),
-      searchDirectoryPage(deps.directory, agent, query, undefined, parisTodayOf(deps.clock.now())),
+      searchDirectoryPage(deps.directory, agent, query, pageSize, parisTodayOf(deps.clock.now())),
     ]);
     await renderPage(
       deps,
@@ -221,7 +229,12 @@ export const directoryServicePage = definePage({
       'directory-service',
       {
         title: `${service.name} — annuaire`,
-        service: serviceDetailOf(service, (code) => index.communeName(code), parisTodayOf(deps.clock.now())),
+        service: serviceDetailOf(
+          service,
+          (code) => index.communeName(code),
+          parisTodayOf(deps.clock.now()),
+          index.freshnessMonths,
+        ),
       },
       { nav: 'directory' },
     );

@@ -1,8 +1,8 @@
-import { directoryServices, orientationChoices, referrals, systemActor, withActor } from '@parcours/db';
-import { demoDirectory } from '@parcours/demo-territory';
+import { directoryServices, orientationChoices, referrals, systemActor, territories, withActor } from '@parcours/db';
+import { demoDirectory, demoTerritoryId } from '@parcours/demo-territory';
 import { runDirectoryImport } from '@parcours/directory-store';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTerritoryWorld, emails, openLaragneCase } from '../territory-world.ts';
 import { assessedOnPage, csrfOf, logInThroughForm } from './page-client.ts';
@@ -32,6 +32,19 @@ async function importedThroughWorker(admin: Awaited<ReturnType<typeof logInThrou
   const done = await admin.get(location).expect(200);
   expect(done.text).not.toContain('<progress');
   return done;
+}
+
+/** The demo territory's freshness period (`settings.directory.staleAfterMonths`), or its default. */
+async function setFreshness(months: number | null) {
+  await database.db
+    .update(territories)
+    .set({
+      settings:
+        months === null
+          ? sql`settings - 'directory'`
+          : sql`settings || ${JSON.stringify({ directory: { staleAfterMonths: months } })}::jsonb`,
+    })
+    .where(eq(territories.id, demoTerritoryId));
 }
 
 const referralCount = async (caseId: string) =>
@@ -198,6 +211,13 @@ describe('directory pages', () => {
     expect(fresh.text).not.toContain('il y a plus de 6 mois');
     const list = await client.get('/annuaire?texte=epicerie%20ambulante').expect(200);
     expect(list.text).toContain('À vérifier');
+    // The period is the territory's: at 18 months the same service is no longer flagged, at 1 the CAF's is (verified on 2 November).
+    await setFreshness(18);
+    const longer = await client.get('/annuaire/services/epicerie-ambulante-baronnies').expect(200);
+    expect(longer.text).not.toContain('il y a plus de');
+    await setFreshness(1);
+    expect((await client.get('/annuaire/services/caf-acces-droits').expect(200)).text).toContain('il y a plus de 1 mois');
+    await setFreshness(null);
     world.clock.set(before);
   });
 

@@ -1,7 +1,7 @@
-import { type Database, directoryServices, organisations } from '@parcours/db';
-import { buildDirectoryIndex, type DirectoryIndex } from '@parcours/directory';
+import { type Database, directoryServices, organisations, territories } from '@parcours/db';
+import { buildDirectoryIndex, type DirectoryIndex, freshnessMonthsOf } from '@parcours/directory';
 import { readDirectory } from '@parcours/directory-store';
-import { count, eq, max } from 'drizzle-orm';
+import { count, eq, max, sql } from 'drizzle-orm';
 import { readTerritoryGeography } from './territory-geography.ts';
 
 /**
@@ -59,20 +59,26 @@ export class DirectoryCache {
 
   private async stampOf(territoryId: string): Promise<string> {
     const [row] = await this.db
-      .select({ rows: count(), lastImport: max(directoryServices.importedAt) })
+      .select({
+        rows: count(),
+        lastImport: max(directoryServices.importedAt),
+        // The territory's settings (its freshness period) are part of the index too.
+        settings: sql<string>`(select md5(settings::text) from territories where id = ${territoryId})`,
+      })
       .from(directoryServices)
       .where(eq(directoryServices.territoryId, territoryId));
-    return `${row?.rows ?? 0}:${row?.lastImport ? new Date(row.lastImport).toISOString() : ''}`;
+    return `${row?.rows ?? 0}:${row?.lastImport ? new Date(row.lastImport).toISOString() : ''}:${row?.settings ?? ''}`;
   }
 
   private async build(territoryId: string): Promise<TerritoryDirectory> {
-    const [stored, geography, territoryOrganisations] = await Promise.all([
+    const [stored, geography, territoryOrganisations, [territory]] = await Promise.all([
       readDirectory(this.db, { territoryId, activeOnly: true }),
       readTerritoryGeography(this.db, territoryId),
       this.db
         .select({ id: organisations.id, usesParcours: organisations.usesParcours })
         .from(organisations)
         .where(eq(organisations.territoryId, territoryId)),
+      this.db.select({ settings: territories.settings }).from(territories).where(eq(territories.id, territoryId)),
     ]);
     const usesParcours = new Map(territoryOrganisations.map((organisation) => [organisation.id, organisation.usesParcours]));
     const routes = new Map<string, ReferralRoute>(
@@ -87,6 +93,7 @@ export class DirectoryCache {
       index: buildDirectoryIndex(
         stored.map((entry) => entry.service),
         geography,
+        { freshnessMonths: freshnessMonthsOf(territory?.settings) },
       ),
       organisationOf: new Map(stored.map((entry) => [entry.service.id, entry.organisationId])),
       communeCodes: geography.communeCodes,
