@@ -1,6 +1,16 @@
-import { auditEvents, directoryServices, organisations, orientationChoices, referrals, systemActor } from '@parcours/db';
+import { randomUUID } from 'node:crypto';
+import {
+  auditEvents,
+  directoryServices,
+  organisations,
+  orientationChoices,
+  referrals,
+  systemActor,
+  withActor,
+} from '@parcours/db';
 import { demoDirectory } from '@parcours/demo-territory';
 import type { DirectoryServiceInput } from '@parcours/directory';
+import { runDirectoryImport } from '@parcours/directory-store';
 import { sendReferralEvent } from '@parcours/engine';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
 import { count, eq } from 'drizzle-orm';
@@ -411,6 +421,68 @@ describe('directory', () => {
     ]);
   });
 
+  it('when a file is handed to the worker through the API, then 202 with its address, queued, then done with the same report; a CSV pair too', async () => {
+    const file = {
+      structures: [{ source: 'api-worker', id: 'api-worker--s', nom: 'Association des Baronnies', date_maj: '2026-11-02' }],
+      services: [
+        {
+          source: 'api-worker',
+          structure_id: 'api-worker--s',
+          id: 'api-worker--visites',
+          nom: 'Visites à domicile',
+          description: 'Des bénévoles rendent visite aux personnes isolées.',
+          date_maj: '2026-11-02',
+          thematiques: ['remobilisation--lien-social'],
+          zone_eligibilite: ['05070'],
+        },
+        { source: 'api-worker', structure_id: 'api-worker--s', id: 'api-worker--x', date_maj: '2026-11-02' },
+      ],
+    };
+    const handedIn = await admin.post('/api/v1/directory/imports').send(file).expect(202);
+    expect(handedIn.headers.location).toBe(`/api/v1/directory/imports/${handedIn.body.id}`);
+    expect(handedIn.body).toMatchObject({ status: 'queued', processed: 0, report: null });
+    const address = handedIn.headers.location as string;
+    expect((await admin.get(address).expect(200)).body.status).toBe('queued');
+    await runDirectoryImport((work) => withActor(database.db, systemActor, work), handedIn.body.id);
+    const done = await admin.get(address).expect(200);
+    expect(done.body).toMatchObject({ status: 'done', total: 2, processed: 2 });
+    expect(done.body.report).toMatchObject({
+      format: 'data-inclusion',
+      written: 1,
+      rejected: [
+        {
+          index: 1,
+          id: 'api-worker--x',
+          reasons: ['nom : champ obligatoire manquant', 'description : champ obligatoire manquant'],
+        },
+      ],
+      disappeared: [],
+    });
+
+    const csv = await admin
+      .post('/api/v1/directory/imports')
+      .send({
+        servicesCsv:
+          'source,structure_id,id,nom,description,date_maj,thematiques,zone_eligibilite\n' +
+          'api-worker,api-worker--s,api-worker--visites,Visites à domicile,Des bénévoles rendent visite.,2026-11-20,"[""remobilisation--lien-social""]",{05070}\n',
+        structuresCsv: 'source,id,nom,date_maj\napi-worker,api-worker--s,Association des Baronnies,2026-11-20\n',
+        fileName: 'services.csv',
+      })
+      .expect(202);
+    await runDirectoryImport((work) => withActor(database.db, systemActor, work), csv.body.id);
+    const fromCsv = await admin.get(`/api/v1/directory/imports/${csv.body.id}`).expect(200);
+    expect(fromCsv.body).toMatchObject({ status: 'done', fileName: 'services.csv' });
+    expect(fromCsv.body.report).toMatchObject({ format: 'data-inclusion-csv', written: 1, rejected: [], disappeared: [] });
+
+    // Not a reception agent's, and an unknown or malformed id is answered in French.
+    await reception.get(handedIn.headers.location as string).expect(403);
+    const unknown = await admin.get(`/api/v1/directory/imports/${randomUUID()}`).expect(404);
+    expect(unknown.body.detail).toBe('Import d’annuaire introuvable dans ce territoire.');
+    const malformed = await admin.get('/api/v1/directory/imports/pas-un-id').expect(400);
+    expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(malformed.body)).toContain('identifiant d’import invalide');
+  });
+
   it('when the directory is exported as data·inclusion or HSDS, then each file comes back through the import', async () => {
     const di = await admin.get('/api/v1/directory/export?format=data-inclusion').expect(200);
     expect(di.headers['content-disposition']).toContain('annuaire-data-inclusion.json');
@@ -447,13 +519,17 @@ describe('directory', () => {
 
   it('when someone other than an administrator imports, then 403 by the policy, audited, nothing written', async () => {
     const before = await writeCounts();
+    const deniedRows = async () =>
+      (await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'directory.import'))).filter(
+        (row) => row.outcome === 'denied',
+      ).length;
+    const deniedBefore = await deniedRows();
     const response = await reception
       .post('/api/v1/directory/import')
       .send({ services: [demoDirectory[0]] })
       .expect(403);
     expect(problemOf(response)).toMatchObject({ type: 'urn:parcours:problem:forbidden' });
-    const denied = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'directory.import'));
-    expect(denied.filter((row) => row.outcome === 'denied')).toHaveLength(1);
+    expect(await deniedRows()).toBe(deniedBefore + 1);
     expect(await writeCounts()).toEqual(before);
   });
 

@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { type Actor, agents, caseEvents, caseTimers, jobFailures, mailDeliveries, memberships, outbox } from '@parcours/db';
+import {
+  type Actor,
+  agents,
+  caseEvents,
+  caseTimers,
+  directoryImports,
+  directoryServices,
+  jobFailures,
+  mailDeliveries,
+  memberships,
+  outbox,
+} from '@parcours/db';
+import { createDirectoryImport } from '@parcours/directory-store';
 import { openCase, sendCaseEvent } from '@parcours/engine';
 import { listUndeliveredMail, resendMail } from '@parcours/job-store';
+import { outboxRowOf } from '@parcours/jobs';
 import { createLogger } from '@parcours/observability';
 import { createFixtureTerritory, createTestDatabase, type FixtureTerritory, type TestDatabase } from '@parcours/testing';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
@@ -395,4 +408,62 @@ export function defineHandlerSuite({ backend, redisUrl }: RunnerUnderTest): void
       expect(row.lastError).toMatch(/PoisonPayloadError/);
     }
   });
+
+  it('when a directory file is handed in and its job delivered twice, then the worker imports it once and the import ends done with its report', async () => {
+    const service = (id: string) => ({
+      ...directoryRow,
+      id,
+      name: `Service ${id}`,
+    });
+    const importId = await createDirectoryImport(database.db, {
+      territoryId: fixture.territoryId,
+      agentId: fixture.agentId,
+      fileName: 'annuaire.json',
+      content: JSON.stringify({ services: [service('worker-import-a'), service('worker-import-b'), { id: 'Bad Id' }] }),
+    });
+    // The desk writes one row; a second row for the same import stands for a delivery made twice.
+    await database.db
+      .insert(outbox)
+      .values([outboxRowOf('directory.import', { importId }), outboxRowOf('directory.import', { importId })]);
+    await startWorker();
+    const done = await waitFor(async () => {
+      const [row] = await database.db.select().from(directoryImports).where(eq(directoryImports.id, importId));
+      const owed = await database.db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.jobName, 'directory.import'), sql`${outbox.completedAt} is null`));
+      return row?.status === 'done' && owed.length === 0 ? row : null;
+    }, 'the directory import, done, and its jobs completed');
+    expect(done).toMatchObject({ total: 3, processed: 3 });
+    expect(done.report).toMatchObject({ written: 2, rejected: [{ index: 2, id: 'Bad Id' }] });
+    const written = await database.db
+      .select({ id: directoryServices.id, importedAt: directoryServices.importedAt })
+      .from(directoryServices)
+      .where(inArray(directoryServices.id, ['worker-import-a', 'worker-import-b']));
+    expect(written).toHaveLength(2);
+    // Imported once: the second delivery found the import finished (its start time was not moved).
+    const [again] = await database.db.select().from(directoryImports).where(eq(directoryImports.id, importId));
+    expect(again?.startedAt).toEqual(done.startedAt);
+    await database.db.delete(directoryServices).where(inArray(directoryServices.id, ['worker-import-a', 'worker-import-b']));
+  });
 }
+
+/** A valid directory row (the Parcours format) for the import test; its commune is the fixture territory's. */
+const directoryRow = {
+  organisation: { id: 'caf-05', name: 'CAF des Hautes-Alpes', kind: 'caf' },
+  description: 'Accueil et information sur les prestations familiales.',
+  bundles: ['prestations-sociales'],
+  publics: ['all'],
+  eligibility: '',
+  cost: { kind: 'free' },
+  prerequisites: [],
+  documents: [],
+  howToApply: { modes: ['walk_in'], description: '' },
+  locations: [],
+  permanences: [],
+  communesServed: ['05070'],
+  waitingTimeDays: null,
+  contact: {},
+  acceptsReferrals: true,
+  lastVerifiedAt: '2026-11-02',
+};
