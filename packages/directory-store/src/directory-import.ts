@@ -1,6 +1,7 @@
 import { directoryImports, directoryServices, type Executor, organisations, territories } from '@parcours/db';
 import {
   type DataInclusionFile,
+  type DataInclusionService,
   type DataInclusionStructure,
   type DirectoryService,
   directoryFormat,
@@ -12,6 +13,7 @@ import {
   parseDirectoryFile,
   type RejectedRow,
   readDataInclusionCsv,
+  readDataInclusionStructures,
 } from '@parcours/directory';
 import { normaliseName } from '@parcours/identity-match';
 import type { OrganisationKind } from '@parcours/vocabulary';
@@ -152,13 +154,16 @@ export async function listDirectoryImports(
   return rows as Array<Pick<DirectoryImportState, 'id' | 'fileName' | 'status' | 'createdAt'>>;
 }
 
-interface ReadFile {
+/** A file read, converted and checked: what is kept, with its position in the file, and what is refused. */
+interface FileRead {
   format: DirectoryImportFormat;
-  services: unknown[];
-  /** For each of `services`, its index in the file (conversions leave refused rows out). */
-  sourceIndexes: number[] | null;
-  rejectedBeforeReading: RejectedRow[];
+  /** Rows in the file (its services). */
   total: number;
+  accepted: DirectoryService[];
+  /** For each of `accepted`, its 0-based position in the file. */
+  acceptedIndexes: number[];
+  /** Refused rows: positions in the file, ids as the file writes them, French reasons. */
+  rejected: RejectedRow[];
   structures?: MatchedStructure[];
   rejectedStructures?: RejectedRow[];
   notes?: Array<{ serviceId: string; message: string }>;
@@ -212,16 +217,17 @@ const isHsdsList = (input: unknown): input is { contents: HsdsService[] } => {
   return Boolean(list) && Array.isArray(list?.contents) && list?.format === undefined;
 };
 
-/** The file, whatever its format, as rows in the directory's own format with what was refused on the way. */
-async function readFile(
-  tx: Executor,
-  territoryId: string,
-  file: { content: string; structuresContent: string | null } | { input: unknown },
-): Promise<ReadFile> {
-  let input: unknown;
-  let format: DirectoryImportFormat | null = null;
-  if ('input' in file) input = file.input;
-  else if (file.structuresContent !== null || isDataInclusionCsv(file.content)) {
+/** Rows converted and checked per part, the event loop let go between parts: a 20,000-row file holds no process. */
+const rowsPerPart = 500;
+const letOthersRun = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The file's text as a document: JSON, or data·inclusion's two CSV files. */
+function documentOf(file: { content: string; structuresContent: string | null } | { input: unknown }): {
+  input: unknown;
+  csv: boolean;
+} {
+  if ('input' in file) return { input: file.input, csv: false };
+  if (file.structuresContent !== null || isDataInclusionCsv(file.content)) {
     if (file.structuresContent === null) {
       throw new DirectoryFileError(
         'fichier CSV des services data·inclusion reçu sans le fichier des structures : joignez les deux (services.csv et structures.csv)',
@@ -229,87 +235,153 @@ async function readFile(
     }
     const read = readDataInclusionCsv({ services: file.content, structures: file.structuresContent });
     if (read.fileError) throw new DirectoryFileError(read.fileError);
-    input = read.file;
-    format = 'data-inclusion-csv';
-  } else input = parseJson(file.content);
+    return { input: read.file, csv: true };
+  }
+  return { input: parseJson(file.content), csv: false };
+}
 
+/**
+ * The file, whatever its format, read into the directory's own format and checked row by row (the official
+ * schema first for an exchanged file, then the directory's rules and the territory's communes), part by part.
+ */
+async function readFile(
+  tx: Executor,
+  territoryId: string,
+  file: { content: string; structuresContent: string | null } | { input: unknown },
+  knownCommunes: Set<string> | undefined,
+): Promise<FileRead> {
+  const { input, csv } = documentOf(file);
   const match = await organisationMatcher(tx, territoryId);
+  const organisationOf = new Map<string, string>();
+  const matchedStructure = (structureId: string, name: string, found: OrganisationMatch): MatchedStructure => ({
+    structureId,
+    name,
+    matchedBy: found?.by ?? null,
+    organisation: found ? { id: found.organisation.id, name: found.organisation.name } : null,
+  });
+
+  // What each format contributes: its rows, how a part of them becomes directory rows, and its structures.
+  let format: DirectoryImportFormat;
+  let rows: readonly unknown[];
+  let convert: (
+    part: readonly unknown[],
+    firstIndex: number,
+  ) => {
+    services: unknown[];
+    sourceIndexes: number[];
+    rejected: RejectedRow[];
+    notes: Array<{ serviceId: string; message: string }>;
+  };
+  let structures: MatchedStructure[] | undefined;
+  let rejectedStructures: RejectedRow[] | undefined;
   if (isDataInclusion(input)) {
+    format = csv ? 'data-inclusion-csv' : 'data-inclusion';
+    rows = input.services;
+    const structuresRead = readDataInclusionStructures(input.structures);
+    rejectedStructures = structuresRead.rejected;
     const matchOf = (structure: DataInclusionStructure) => match(structure.id, structure.nom, structure.siret);
-    const converted = fromDataInclusion(
-      input,
-      franceZones,
-      (structure) => (matchOf(structure)?.organisation.kind ?? 'other') as OrganisationKind,
-    );
-    const organisationOf = new Map<string, string>();
-    const structures = input.structures.flatMap((structure) => {
+    structures = input.structures.flatMap((structure) => {
       if (typeof structure?.id !== 'string' || typeof structure.nom !== 'string') return [];
       const found = matchOf(structure);
       if (found) organisationOf.set(slugOf(structure.id.replace(/^parcours--/, '')), found.organisation.id);
-      return [
-        {
-          structureId: structure.id,
-          name: structure.nom,
-          matchedBy: found?.by ?? null,
-          organisation: found ? { id: found.organisation.id, name: found.organisation.name } : null,
-        },
-      ];
+      return [matchedStructure(structure.id, structure.nom, found)];
     });
-    return {
-      format: format ?? 'data-inclusion',
-      services: converted.services,
-      sourceIndexes: converted.sourceIndexes,
-      rejectedBeforeReading: converted.rejected,
-      total: input.services.length,
-      structures,
-      rejectedStructures: converted.rejectedStructures,
-      notes: converted.notes,
-      organisationOf,
-    };
-  }
-  if (isHsdsList(input)) {
-    const converted = fromHsds(input.contents, {
-      kindOf: (organisation) =>
-        (match(organisation.name, organisation.name, organisation.taxId)?.organisation.kind ?? 'other') as OrganisationKind,
-    });
-    const organisationOf = new Map<string, string>();
+    const kindOf = (structure: DataInclusionStructure) => (matchOf(structure)?.organisation.kind ?? 'other') as OrganisationKind;
+    convert = (part, firstIndex) =>
+      fromDataInclusion({ structures: [], services: part as DataInclusionService[] }, franceZones, kindOf, {
+        structuresRead,
+        firstIndex,
+      });
+  } else if (isHsdsList(input)) {
+    format = 'hsds';
+    rows = input.contents;
     const seen = new Map(
       input.contents.flatMap((service) => (service?.organization ? [[service.organization.id, service.organization]] : [])),
     );
-    const structures = [...seen.values()].map((organisation) => {
+    structures = [...seen.values()].map((organisation) => {
       const found = match(organisation.name, organisation.name, organisation.tax_id);
       if (found) organisationOf.set(slugOf(organisation.id), found.organisation.id);
-      return {
-        structureId: organisation.id,
-        name: organisation.name,
-        matchedBy: found?.by ?? null,
-        organisation: found ? { id: found.organisation.id, name: found.organisation.name } : null,
-      };
+      return matchedStructure(organisation.id, organisation.name, found);
     });
-    // A service Parcours exported names its organisation by its Parcours id: match those by name too.
-    for (const service of converted.services) {
-      if (organisationOf.has(service.organisation.id)) continue;
-      const found = match(service.organisation.name, service.organisation.name, service.organisation.siret);
-      if (found) organisationOf.set(service.organisation.id, found.organisation.id);
-    }
-    return {
-      format: 'hsds',
-      services: converted.services,
-      sourceIndexes: converted.sourceIndexes,
-      rejectedBeforeReading: converted.rejected,
-      total: input.contents.length,
-      structures,
-      notes: converted.notes,
-      organisationOf,
+    const kindOf = (organisation: { name: string; taxId?: string }) =>
+      (match(organisation.name, organisation.name, organisation.taxId)?.organisation.kind ?? 'other') as OrganisationKind;
+    convert = (part, firstIndex) => {
+      const converted = fromHsds(part as HsdsService[], { kindOf, firstIndex });
+      // A service Parcours exported names its organisation by its Parcours id: match those by name too.
+      for (const service of converted.services) {
+        if (organisationOf.has(service.organisation.id)) continue;
+        const found = match(service.organisation.name, service.organisation.name, service.organisation.siret);
+        if (found) organisationOf.set(service.organisation.id, found.organisation.id);
+      }
+      return { ...converted, notes: converted.notes };
     };
+  } else {
+    format = 'parcours-directory';
+    // The document's own shape first (format, version, a services list), then its rows part by part.
+    const list = Array.isArray(input) ? input : (input as { services?: unknown } | null)?.services;
+    const shape = parseDirectoryFile(
+      Array.isArray(list) && !Array.isArray(input) ? { ...(input as object), services: [] } : input,
+    );
+    if (shape.fileError || !Array.isArray(list)) throw new DirectoryFileError(shape.fileError ?? 'liste « services » absente');
+    rows = list;
+    convert = (part, firstIndex) => ({
+      services: [...part],
+      sourceIndexes: part.map((_, position) => firstIndex + position),
+      rejected: [],
+      notes: [],
+    });
   }
+
+  const accepted: DirectoryService[] = [];
+  const acceptedIndexes: number[] = [];
+  const rejected: RejectedRow[] = [];
+  const notes: Array<{ serviceId: string; message: string }> = [];
+  // Shared by every part: the ids kept so far (by position among the converted rows) and those positions' lines.
+  const keptIds = new Map<string, number>();
+  const convertedSourceIndexes: number[] = [];
+  for (let firstIndex = 0; firstIndex < rows.length; firstIndex += rowsPerPart) {
+    const converted = convert(rows.slice(firstIndex, firstIndex + rowsPerPart), firstIndex);
+    rejected.push(...converted.rejected);
+    notes.push(...converted.notes);
+    const firstConverted = convertedSourceIndexes.length;
+    convertedSourceIndexes.push(...converted.sourceIndexes);
+    const checked = parseDirectoryFile(
+      { format: directoryFormat, version: directoryFormatVersion, services: converted.services },
+      {
+        ...(knownCommunes ? { knownCommunes } : {}),
+        firstIndex: firstConverted,
+        keptIds,
+        lineOf: (index) => (convertedSourceIndexes[index] ?? -1) + 1,
+      },
+    );
+    const refusedHere = new Set<number>();
+    for (const row of checked.rejected) {
+      const position = row.index - firstConverted;
+      refusedHere.add(position);
+      rejected.push({
+        ...row,
+        index: convertedSourceIndexes[row.index] ?? -1,
+        // A converted row is named by its id in the file, as the rows refused before conversion are.
+        id: (converted.services[position] as { source?: { id?: string } } | undefined)?.source?.id ?? row.id,
+      });
+    }
+    accepted.push(...checked.accepted);
+    converted.sourceIndexes.forEach((sourceIndex, position) => {
+      if (!refusedHere.has(position)) acceptedIndexes.push(sourceIndex);
+    });
+    await letOthersRun();
+  }
+  rejected.sort((a, b) => a.index - b.index);
   return {
-    format: 'parcours-directory',
-    services: input as never,
-    sourceIndexes: null,
-    rejectedBeforeReading: [],
-    total: 0,
-    organisationOf: new Map(),
+    format,
+    total: rows.length,
+    accepted,
+    acceptedIndexes,
+    rejected,
+    ...(structures ? { structures } : {}),
+    ...(rejectedStructures ? { rejectedStructures } : {}),
+    ...(format === 'parcours-directory' ? {} : { notes }),
+    organisationOf,
   };
 }
 
@@ -394,41 +466,19 @@ async function importInto(
   file: { content: string; structuresContent: string | null } | { input: unknown },
   options: { now: Date; batchSize: number; importId?: string },
 ): Promise<DirectoryImportSummary> {
-  const { read, knownCommunes, foreign, sources } = await inTransaction(async (tx) => {
+  const read = await inTransaction(async (tx) => {
     const [territory] = await tx
       .select({ communes: territories.communes })
       .from(territories)
       .where(eq(territories.id, territoryId));
-    const known = territory?.communes && territory.communes.length > 0 ? territory.communes : undefined;
-    const read = await readFile(tx, territoryId, file);
-    return { read, knownCommunes: known, foreign: new Set<string>(), sources: new Set<string>() };
+    const known = territory?.communes && territory.communes.length > 0 ? new Set(territory.communes) : undefined;
+    return readFile(tx, territoryId, file, known);
   });
-  // Positions in the file: conversions left refused rows out, and the directory's checks count the rest.
-  const fileIndexOf = (index: number) => (read.sourceIndexes ? (read.sourceIndexes[index] ?? -1) : index);
-  const parsed = parseDirectoryFile(
-    read.format === 'parcours-directory'
-      ? read.services
-      : { format: directoryFormat, version: directoryFormatVersion, services: read.services },
-    { ...(knownCommunes ? { knownCommunes } : {}), lineOf: (index) => fileIndexOf(index) + 1 },
-  );
-  if (parsed.fileError) throw new DirectoryFileError(parsed.fileError);
-  const total = read.format === 'parcours-directory' ? parsed.total : read.total;
-  const rejected: RejectedRow[] = [
-    ...read.rejectedBeforeReading,
-    // A converted row is named by its id in the file, as the rows refused before conversion are.
-    ...parsed.rejected.map((row) => ({
-      ...row,
-      index: fileIndexOf(row.index),
-      id: (read.services[row.index] as { source?: { id?: string } } | undefined)?.source?.id ?? row.id,
-    })),
-  ];
-  // Indexes of the accepted rows among the converted ones: the ones not rejected, in order.
-  const rejectedConverted = new Set(parsed.rejected.map((row) => row.index));
-  const acceptedIndexes = Array.from({ length: parsed.total }, (_, index) => index).filter(
-    (index) => !rejectedConverted.has(index),
-  );
-
-  const ids = parsed.accepted.map((service) => service.id);
+  const foreign = new Set<string>();
+  const sources = new Set<string>();
+  const total = read.total;
+  const rejected = [...read.rejected];
+  const ids = read.accepted.map((service) => service.id);
   await inTransaction(async (tx) => {
     for (let start = 0; start < ids.length; start += 1000) {
       const rows = await tx
@@ -444,10 +494,10 @@ async function importInto(
     }
   });
   const kept: DirectoryService[] = [];
-  parsed.accepted.forEach((service, position) => {
+  read.accepted.forEach((service, position) => {
     if (foreign.has(service.id)) {
       rejected.push({
-        index: fileIndexOf(acceptedIndexes[position] ?? -1),
+        index: read.acceptedIndexes[position] ?? -1,
         id: service.source?.id ?? service.id,
         reasons: [`id : identifiant « ${service.id} » déjà utilisé par l’annuaire d’un autre territoire`],
       });

@@ -300,6 +300,31 @@ const slugOf = (id: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 100);
 
+/** The structures of a data·inclusion file, each checked against the official schema once. */
+export interface DataInclusionStructuresRead {
+  /** The conforming structures by id (the first of an id wins). */
+  byId: Map<string, DataInclusionStructure>;
+  /** Structure rows refused by the official schema (`index` in the file's `structures`). */
+  rejected: RejectedRow[];
+  /** Ids of the refused structures: their services are refused with them. */
+  refusedIds: Set<string>;
+}
+
+export function readDataInclusionStructures(structures: readonly DataInclusionStructure[]): DataInclusionStructuresRead {
+  const rejected: RejectedRow[] = [];
+  const refusedIds = new Set<string>();
+  const byId = new Map<string, DataInclusionStructure>();
+  structures.forEach((structure, index) => {
+    const reasons = exchangeRowFaults('data-inclusion-structure', structure);
+    const id = typeof structure?.id === 'string' ? structure.id : null;
+    if (reasons.length > 0) {
+      rejected.push({ index, id, reasons });
+      if (id) refusedIds.add(id);
+    } else if (id && !byId.has(id)) byId.set(id, structure);
+  });
+  return { byId, rejected, refusedIds };
+}
+
 /**
  * A data·inclusion file read into the directory. Structures give the organisations (`kindOf` decides their kind,
  * e.g. from a Parcours organisation found by SIRET then name); `zone_eligibilite` is expanded to communes.
@@ -308,22 +333,21 @@ export function fromDataInclusion(
   file: DataInclusionFile,
   geography: ZoneGeography,
   kindOf: (structure: DataInclusionStructure) => OrganisationKind = () => 'other',
+  /**
+   * For a file read in parts: its structures already read, and the position of `file.services`' first row in
+   * the whole file (indexes in the result are the whole file's).
+   */
+  parts: { structuresRead?: DataInclusionStructuresRead; firstIndex?: number } = {},
 ): DataInclusionImport {
-  const rejectedStructures: RejectedRow[] = [];
-  const refusedStructureIds = new Set<string>();
-  const structures = new Map<string, DataInclusionStructure>();
-  file.structures.forEach((structure, index) => {
-    const reasons = exchangeRowFaults('data-inclusion-structure', structure);
-    const id = typeof structure?.id === 'string' ? structure.id : null;
-    if (reasons.length > 0) {
-      rejectedStructures.push({ index, id, reasons });
-      if (id) refusedStructureIds.add(id);
-    } else if (id && !structures.has(id)) structures.set(id, structure);
-  });
+  const structuresRead = parts.structuresRead ?? readDataInclusionStructures(file.structures);
+  const { byId: structures, refusedIds: refusedStructureIds } = structuresRead;
+  const rejectedStructures = parts.structuresRead ? [] : structuresRead.rejected;
+  const firstIndex = parts.firstIndex ?? 0;
   const notes: DataInclusionImportIssue[] = [];
   const rejected: RejectedRow[] = [];
   const sourceIndexes: number[] = [];
-  const conforming = file.services.flatMap((row, index) => {
+  const conforming = file.services.flatMap((row, position) => {
+    const index = firstIndex + position;
     const reasons = exchangeRowFaults('data-inclusion-service', row);
     if (reasons.length === 0 && refusedStructureIds.has(row.structure_id)) {
       reasons.push(`structure_id : la structure ${row.structure_id} a été refusée (voir les structures)`);

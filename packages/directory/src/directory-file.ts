@@ -31,6 +31,12 @@ export interface ParseDirectoryOptions {
    * converted file (data·inclusion, HSDS) left refused rows out: its lines are the source file's.
    */
   lineOf?: (index: number) => number;
+  /**
+   * For a list read in parts (so that a large file does not hold the process): the position of this part's first
+   * row in the whole list, and the ids already kept by the parts before, shared from part to part.
+   */
+  firstIndex?: number;
+  keptIds?: Map<string, number>;
 }
 
 function communesNamedBy(service: DirectoryService): Array<{ path: string; code: string }> {
@@ -68,12 +74,18 @@ function servicesOf(input: unknown): unknown[] | string {
 export function parseDirectoryFile(input: unknown, options: ParseDirectoryOptions = {}): DirectoryImportReport {
   const rows = servicesOf(input);
   if (typeof rows === 'string') return { total: 0, accepted: [], rejected: [], fileError: rows };
-  const known = options.knownCommunes ? new Set(options.knownCommunes) : null;
+  const known = options.knownCommunes
+    ? options.knownCommunes instanceof Set
+      ? (options.knownCommunes as Set<string>)
+      : new Set(options.knownCommunes)
+    : null;
   const lineOf = options.lineOf ?? ((index: number) => index + 1);
-  const firstIndexOfId = new Map<string, number>();
+  const firstIndexOfId = options.keptIds ?? new Map<string, number>();
+  const offset = options.firstIndex ?? 0;
   const accepted: DirectoryService[] = [];
   const rejected: RejectedRow[] = [];
-  rows.forEach((row, index) => {
+  rows.forEach((row, position) => {
+    const index = offset + position;
     const rawId =
       typeof row === 'object' && row !== null && typeof (row as { id?: unknown }).id === 'string'
         ? (row as { id: string }).id

@@ -18,20 +18,31 @@ const withFormats = <A extends Ajv>(ajv: A): A => {
   return ajv;
 };
 
-let validators: Record<ExchangeRowKind, ValidateFunction> | null = null;
+const schemas: Record<ExchangeRowKind, { schema: object; draft: '7' | '2020' }> = {
+  'data-inclusion-service': { schema: dataInclusionService, draft: '7' },
+  'data-inclusion-structure': { schema: dataInclusionStructure, draft: '7' },
+  'hsds-service': { schema: hsdsService, draft: '2020' },
+};
+const compilers: { '7'?: Ajv; '2020'?: Ajv } = {};
+const validators = new Map<ExchangeRowKind, ValidateFunction>();
 
-/** Compiled once, on first use: compiling the three schemas takes a few tens of milliseconds. */
+/**
+ * Compiled on first use, one schema at a time: HSDS's compiled service schema alone takes about a second to
+ * compile, which a data·inclusion import should not pay.
+ */
 function validatorOf(kind: ExchangeRowKind): ValidateFunction {
-  if (!validators) {
-    const draft7 = withFormats(new Ajv({ allErrors: true, strict: false }));
-    const draft2020 = withFormats(new Ajv2020({ allErrors: true, strict: false }) as unknown as Ajv);
-    validators = {
-      'data-inclusion-service': draft7.compile(dataInclusionService),
-      'data-inclusion-structure': draft7.compile(dataInclusionStructure),
-      'hsds-service': draft2020.compile(hsdsService),
-    };
+  let validate = validators.get(kind);
+  if (!validate) {
+    const { schema, draft } = schemas[kind];
+    compilers[draft] ??= withFormats(
+      draft === '7'
+        ? new Ajv({ allErrors: true, strict: false })
+        : (new Ajv2020({ allErrors: true, strict: false }) as unknown as Ajv),
+    );
+    validate = compilers[draft].compile(schema);
+    validators.set(kind, validate);
   }
-  return validators[kind];
+  return validate;
 }
 
 const typeNames: Record<string, string> = {

@@ -133,13 +133,18 @@ const slugOf = (text: string) =>
  */
 export function fromHsds(
   services: readonly HsdsService[],
-  options: { kindOf?: (organisation: { name: string; taxId?: string }) => OrganisationKind } = {},
+  options: {
+    kindOf?: (organisation: { name: string; taxId?: string }) => OrganisationKind;
+    /** For a list read in parts: the position of `services`' first row in the whole list. */
+    firstIndex?: number;
+  } = {},
 ) {
   const notes: Array<{ serviceId: string; message: string }> = [];
   // Each service checked against HSDS 3's own schema first; the conforming ones are read.
   const rejected: RejectedRow[] = [];
   const sourceIndexes: number[] = [];
-  const conforming = services.flatMap((row, index) => {
+  const conforming = services.flatMap((row, position) => {
+    const index = (options.firstIndex ?? 0) + position;
     const reasons = exchangeRowFaults('hsds-service', row);
     if (reasons.length > 0) {
       rejected.push({ index, id: typeof row?.id === 'string' ? row.id : null, reasons });
