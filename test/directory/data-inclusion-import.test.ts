@@ -5,6 +5,7 @@
  * never duplicates, and names what the source no longer lists.
  */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { directoryImports, directoryServices, organisations, systemActor, territories, withActor } from '@parcours/db';
 import {
   createDirectoryImport,
@@ -18,6 +19,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataInclusionFile, serviceIdOf, toDataInclusionCsv } from './data-inclusion-generator.ts';
 
+const require = createRequire(import.meta.url);
 let database: TestDatabase;
 let territoryCount = 0;
 
@@ -147,6 +149,28 @@ describe('data·inclusion import', () => {
       .where(and(eq(directoryServices.territoryId, territoryId), eq(directoryServices.id, 'reimport-svc-00002')));
     expect(row).toEqual({ name: 'Service renommé par la source', lastVerifiedAt: '2026-11-20' });
   }, 120_000);
+
+  it('when a service’s zone is an EPCI, then it serves the EPCI’s communes (the official list, read here on its own)', async () => {
+    const { territoryId } = await territoryOfHautesAlpes();
+    const generated = generateDataInclusionFile({ services: 1, source: 'epci' });
+    const [service] = generated.file.services;
+    if (!service) throw new Error('generated file empty');
+    service.zone_eligibilite = ['200068096'];
+    const state = await handInAndRun(territoryId, JSON.stringify(generated.file));
+    expect(state.report?.rejected).toEqual([]);
+    const champsaur = (
+      require('@etalab/decoupage-administratif/data/epci.json') as Array<{ code: string; membres: Array<{ code: string }> }>
+    )
+      .find((epci) => epci.code === '200068096')
+      ?.membres.map((member) => member.code)
+      .sort();
+    expect(champsaur).toHaveLength(25);
+    const [row] = await database.db
+      .select({ communes: directoryServices.communesServed })
+      .from(directoryServices)
+      .where(eq(directoryServices.id, 'epci-svc-00000'));
+    expect([...(row?.communes ?? [])].sort()).toEqual(champsaur);
+  });
 
   it('when a file cannot be read at all, then the import fails with a French reason and writes nothing', async () => {
     const { territoryId } = await territoryOfHautesAlpes();
