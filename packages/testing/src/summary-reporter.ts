@@ -11,16 +11,20 @@ export default class SummaryReporter implements Reporter {
     let skipped = 0;
     const skippedNames: string[] = [];
     for (const module of testModules) {
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed += 1;
+      let failedHere = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
+        else if (state === 'failed') failedHere += 1;
         else {
           skipped += 1;
           skippedNames.push(`${module.moduleId} › ${test.fullName}`);
         }
       }
+      // A file that failed outside its tests (a `beforeAll` that threw, an import that broke: its tests are then
+      // reported skipped) counts as one failure, so that the line never reads « 0 failed » for a failed run.
+      if (module.state() === 'failed' && failedHere === 0) failedHere = 1;
+      failed += failedHere;
     }
     failed += unhandledErrors.length;
     const ci = process.env.CI === 'true' || process.env.CI === '1';
