@@ -83,26 +83,97 @@ describe('checkSharing', () => {
 
 const categoriesArb = fc.uniqueArray(fc.constantFrom(...dataCategories), { maxLength: dataCategories.length });
 const purposeArb = fc.constantFrom(...referralPurposes);
-const organisationArb = fc.constantFrom(caf, ccas);
-const instantArb = fc.constantFrom(before, now, after, null);
-const consentArb: fc.Arbitrary<ConsentFacts> = fc.record({
-  id: fc.uuid(),
-  decision: fc.constantFrom('consent' as const, 'consent' as const, 'opposition' as const),
-  recipientOrganisationIds: fc.uniqueArray(organisationArb, { maxLength: 2 }),
-  purposes: fc.uniqueArray(purposeArb, { maxLength: 3 }),
-  categories: categoriesArb,
-  collectedAt: fc.constantFrom(before, now, after),
-  expiresAt: instantArb,
-  withdrawnAt: instantArb,
-});
-const requestArb = fc.record({ recipientOrganisationId: organisationArb, purpose: purposeArb, categories: categoriesArb });
+/** An organisation no request ever names: consents to it are the noise a real person's file holds. */
+const elsewhere = '00000000-0000-4000-8000-000000000003';
+
+/**
+ * What a property is about, built rather than hoped for: an active consent, a request derived from it (its
+ * recipient, its purpose, some of its categories) that it covers, then one perturbation that should change the
+ * answer in a known way — or none. Consents to another organisation stand beside it as noise.
+ */
+const perturbations = [
+  'none',
+  'other_recipient',
+  'other_purpose',
+  'extra_category',
+  'withdrawn',
+  'expired',
+  'not_yet_collected',
+  'opposition',
+] as const;
+type Perturbation = (typeof perturbations)[number];
+
+const scenarioArb = fc
+  .record({
+    recipient: fc.constantFrom(caf, ccas),
+    purposes: fc.uniqueArray(purposeArb, { minLength: 1, maxLength: 3 }),
+    // At least one category left out of the consent, so that a category can be added to the request.
+    consented: fc.uniqueArray(fc.constantFrom(...dataCategories), { minLength: 1, maxLength: dataCategories.length - 1 }),
+    noise: fc.array(
+      fc.record({
+        purposes: fc.uniqueArray(purposeArb, { maxLength: 3 }),
+        categories: categoriesArb,
+        decision: fc.constant('consent' as const),
+      }),
+      { maxLength: 3 },
+    ),
+    perturbation: fc.constantFrom(...perturbations),
+    pick: fc.infiniteStream(fc.boolean()),
+    mayReadHealth: fc.boolean(),
+  })
+  .map(({ recipient, purposes, consented, noise, perturbation, pick, mayReadHealth }) => {
+    const purpose = purposes[0] as (typeof referralPurposes)[number];
+    const choices = pick[Symbol.iterator]();
+    // A non-empty subset of the consented categories.
+    const subset = consented.filter((_, index) => index === 0 || choices.next().value === true);
+    const covering = consent({
+      id: 'covering',
+      recipientOrganisationIds: [recipient],
+      purposes,
+      categories: consented,
+      expiresAt: perturbation === 'expired' ? now : null,
+      withdrawnAt: perturbation === 'withdrawn' ? before : null,
+      collectedAt: perturbation === 'not_yet_collected' ? after : before,
+    });
+    const extra = dataCategories.find((category) => !consented.includes(category)) as DataCategory;
+    const otherPurpose = referralPurposes.find((candidate) => !purposes.includes(candidate)) ?? purpose;
+    const request = {
+      recipientOrganisationId: perturbation === 'other_recipient' ? (recipient === caf ? ccas : caf) : recipient,
+      purpose: perturbation === 'other_purpose' ? otherPurpose : purpose,
+      categories: perturbation === 'extra_category' ? [...subset, extra] : subset,
+    };
+    const consents: ConsentFacts[] = [
+      ...noise.map((item, index) => consent({ ...item, id: `noise-${index}`, recipientOrganisationIds: [elsewhere] })),
+      covering,
+      ...(perturbation === 'opposition'
+        ? [consent({ id: 'opposition', decision: 'opposition', recipientOrganisationIds: [], purposes: [], categories: [] })]
+        : []),
+    ];
+    return { consents, request, perturbation, subset, extra, mayReadHealth };
+  });
+
+/** How often each branch ran: a generator drifting away from the cases a property is about fails the test. */
+function expectEveryBranchRan(counts: Record<string, number>, runs: number, atLeastShare: number) {
+  for (const [branch, count] of Object.entries(counts)) {
+    expect(count / runs, `share of runs in « ${branch} »`).toBeGreaterThanOrEqual(atLeastShare);
+  }
+}
+
+// Enough runs that the rarest branch checked (health held back, about 3 % of runs) comes about 30 times.
+const runs = 1_000;
 
 describe('properties', () => {
   it('a disclosure never contains a category that the consent it names does not cover, nor health without the permission', () => {
+    const counts = { disclosed: 0, nothing: 0, health_held_back: 0 };
     fc.assert(
-      fc.property(fc.array(consentArb, { maxLength: 5 }), requestArb, fc.boolean(), (consents, request, mayReadHealth) => {
+      fc.property(scenarioArb, ({ consents, request, mayReadHealth, subset }) => {
         const disclosure = disclosableCategories(consents, request, now, { mayReadHealth });
-        if (!disclosure) return;
+        if (!disclosure) {
+          counts.nothing += 1;
+          return;
+        }
+        counts.disclosed += 1;
+        if (!mayReadHealth && subset.includes('health')) counts.health_held_back += 1;
         const allowing = consents.find((candidate) => candidate.id === disclosure.consentId);
         expect(allowing).toBeDefined();
         expect(allowing && isConsentActive(allowing, now)).toBe(true);
@@ -115,36 +186,61 @@ describe('properties', () => {
         }
         if (!mayReadHealth) expect(disclosure.categories).not.toContain('health');
       }),
+      { numRuns: runs },
     );
+    expectEveryBranchRan(counts, runs, 0.01);
   });
 
-  it('an active opposition, or withdrawing every consent, leaves nothing disclosable', () => {
+  it('each perturbation of a covering consent changes the answer as the rule says, and only then is it not covered', () => {
+    const counts = Object.fromEntries(perturbations.map((perturbation) => [perturbation, 0])) as Record<Perturbation, number>;
     fc.assert(
-      fc.property(fc.array(consentArb, { maxLength: 5 }), requestArb, (consents, request) => {
-        const withdrawn = consents.map((candidate) => ({ ...candidate, withdrawnAt: now }));
-        expect(disclosableCategories(withdrawn, request, now, { mayReadHealth: true })).toBeNull();
-        expect(checkSharing(withdrawn, request, now).covered).toBe(false);
-        const opposed = [...consents, { ...consent({ decision: 'opposition' }), id: 'opp' }];
-        expect(disclosableCategories(opposed, request, now, { mayReadHealth: true })).toBeNull();
-      }),
-    );
-  });
-
-  it('covered sharing and "not covered" are two sides of one rule: covered iff nothing is missing', () => {
-    fc.assert(
-      fc.property(fc.array(consentArb, { maxLength: 5 }), requestArb, (consents, request) => {
+      fc.property(scenarioArb, ({ consents, request, perturbation, subset, extra, mayReadHealth }) => {
+        counts[perturbation] += 1;
         const coverage = checkSharing(consents, request, now);
-        const disclosure = disclosableCategories(consents, request, now, { mayReadHealth: true });
-        if (coverage.covered) {
-          expect(disclosure?.categories.sort()).toEqual([...new Set(request.categories)].sort());
-        } else {
-          const missing = coverage.notCovered;
-          expect(missing.recipient || missing.purpose || missing.categories.length > 0 || request.categories.length === 0).toBe(
-            true,
-          );
+        const disclosure = disclosableCategories(consents, request, now, { mayReadHealth });
+        const readable = (categories: readonly DataCategory[]) =>
+          categories.filter((category) => mayReadHealth || category !== 'health').sort();
+        switch (perturbation) {
+          case 'none':
+            expect(coverage).toEqual({ covered: true, consentId: 'covering', categories: subset });
+            expect(disclosure?.categories.sort()).toEqual(readable(subset));
+            break;
+          case 'other_recipient':
+            expect(coverage).toMatchObject({ covered: false, opposition: false, notCovered: { recipient: true, purpose: true } });
+            expect(disclosure).toBeNull();
+            break;
+          case 'other_purpose':
+            // When every purpose is consented there is no other one: the request stays covered.
+            if (coverage.covered)
+              expect(referralPurposes.every((purpose) => consents.at(-1)?.purposes.includes(purpose))).toBe(true);
+            else {
+              expect(coverage).toMatchObject({ opposition: false, notCovered: { recipient: false, purpose: true } });
+              expect(disclosure).toBeNull();
+            }
+            break;
+          case 'extra_category':
+            expect(coverage).toMatchObject({
+              covered: false,
+              notCovered: { recipient: false, purpose: false, categories: [extra] },
+            });
+            // What the consent does cover may still be shown, without the category it does not.
+            expect(disclosure?.categories.sort()).toEqual(readable(subset));
+            break;
+          case 'withdrawn':
+          case 'expired':
+          case 'not_yet_collected':
+            expect(coverage).toMatchObject({ covered: false, opposition: false, notCovered: { recipient: true } });
+            expect(disclosure).toBeNull();
+            break;
+          case 'opposition':
+            expect(coverage).toMatchObject({ covered: false, opposition: true });
+            expect(disclosure).toBeNull();
+            break;
         }
       }),
+      { numRuns: runs },
     );
+    expectEveryBranchRan(counts, runs, 0.05);
   });
 
   it('filtering an answer keeps exactly the allowed categories present in it', () => {
