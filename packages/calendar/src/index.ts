@@ -6,5 +6,7 @@ export {
   parisDateOf,
   parisInstantAt,
   territoryTimeZone,
+  type WorkingDayRules,
+  workingDayRulesOf,
   workingDaysBetween,
 } from './working-days.ts';

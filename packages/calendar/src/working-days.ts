@@ -5,13 +5,31 @@ import joursFeries from '@socialgouv/jours-feries';
 /** Deadlines are counted in the time zone of the institutions, whatever the server's. */
 export const territoryTimeZone = 'Europe/Paris';
 
-const holidaysByYear = new Map<number, Set<string>>();
+/**
+ * Which public holidays a territory keeps: the national ones, and in Alsace-Moselle (Bas-Rhin, Haut-Rhin,
+ * Moselle) Good Friday and 26 December too, where the territory's settings say so
+ * (`{ "calendar": { "alsaceMoselle": true } }`).
+ */
+export interface WorkingDayRules {
+  alsaceMoselle?: boolean;
+}
 
-function holidaysOf(year: number): Set<string> {
-  let holidays = holidaysByYear.get(year);
+/** The rules of a territory, from its settings; anything else reads as the national calendar. */
+export function workingDayRulesOf(settings: unknown): WorkingDayRules {
+  const calendar = (settings as { calendar?: { alsaceMoselle?: unknown } } | null)?.calendar;
+  return calendar?.alsaceMoselle === true ? { alsaceMoselle: true } : {};
+}
+
+const holidaysByYear = new Map<string, Set<string>>();
+
+function holidaysOf(year: number, rules: WorkingDayRules): Set<string> {
+  const key = `${year}:${rules.alsaceMoselle === true}`;
+  let holidays = holidaysByYear.get(key);
   if (!holidays) {
-    holidays = new Set(Object.values(joursFeries(year)).map((date) => date.toISOString().slice(0, 10)));
-    holidaysByYear.set(year, holidays);
+    holidays = new Set(
+      Object.values(joursFeries(year, { alsace: rules.alsaceMoselle === true })).map((date) => date.toISOString().slice(0, 10)),
+    );
+    holidaysByYear.set(key, holidays);
   }
   return holidays;
 }
@@ -60,17 +78,17 @@ function instantOf(wall: WallClock, milliseconds: number): Date {
   return new Date(guess);
 }
 
-export function isWorkingDay(isoDate: string): boolean {
+export function isWorkingDay(isoDate: string, rules: WorkingDayRules = {}): boolean {
   const date = new Date(`${isoDate}T00:00:00Z`);
   const weekday = date.getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !holidaysOf(date.getUTCFullYear()).has(isoDate);
+  return weekday !== 0 && weekday !== 6 && !holidaysOf(date.getUTCFullYear(), rules).has(isoDate);
 }
 
 /**
  * `from` plus `workingDays` working days (Monday to Friday, French public holidays excluded), at the same
  * Paris wall-clock time. Zero working days is `from` itself.
  */
-export function addWorkingDays(from: Date, workingDays: number): Date {
+export function addWorkingDays(from: Date, workingDays: number, rules: WorkingDayRules = {}): Date {
   if (!Number.isInteger(workingDays) || workingDays < 0)
     throw new RangeError(`workingDays must be a whole number ≥ 0, got ${workingDays}`);
   const wall = wallClockOf(from);
@@ -78,7 +96,7 @@ export function addWorkingDays(from: Date, workingDays: number): Date {
   let remaining = workingDays;
   while (remaining > 0) {
     cursor.setUTCDate(cursor.getUTCDate() + 1);
-    if (isWorkingDay(cursor.toISOString().slice(0, 10))) remaining -= 1;
+    if (isWorkingDay(cursor.toISOString().slice(0, 10), rules)) remaining -= 1;
   }
   return instantOf(
     { ...wall, year: cursor.getUTCFullYear(), month: cursor.getUTCMonth() + 1, day: cursor.getUTCDate() },
@@ -112,29 +130,30 @@ export function calendarDaysBetween(from: Date, to: Date): number {
 }
 
 // Working days counted from 1 January of the year up to and including each day of that year.
-const workingDaysToDateByYear = new Map<number, Int16Array>();
+const workingDaysToDateByYear = new Map<string, Int16Array>();
 
-function workingDaysThrough(isoDate: string): number {
+function workingDaysThrough(isoDate: string, rules: WorkingDayRules): number {
   const year = Number(isoDate.slice(0, 4));
-  let cumulative = workingDaysToDateByYear.get(year);
+  const key = `${year}:${rules.alsaceMoselle === true}`;
+  let cumulative = workingDaysToDateByYear.get(key);
   if (!cumulative) {
     const first = dayNumberOf(`${year}-01-01`);
     const length = dayNumberOf(`${year + 1}-01-01`) - first;
     cumulative = new Int16Array(length);
     let count = 0;
     for (let index = 0; index < length; index += 1) {
-      if (isWorkingDay(new Date((first + index) * dayMs).toISOString().slice(0, 10))) count += 1;
+      if (isWorkingDay(new Date((first + index) * dayMs).toISOString().slice(0, 10), rules)) count += 1;
       cumulative[index] = count;
     }
-    workingDaysToDateByYear.set(year, cumulative);
+    workingDaysToDateByYear.set(key, cumulative);
   }
   return cumulative[dayNumberOf(isoDate) - dayNumberOf(`${year}-01-01`)] ?? 0;
 }
 
-function workingDaysBeforeYear(year: number, sinceYear: number): number {
+function workingDaysBeforeYear(year: number, sinceYear: number, rules: WorkingDayRules): number {
   let total = 0;
   for (let current = sinceYear; current < year; current += 1) {
-    total += workingDaysThrough(`${current}-12-31`);
+    total += workingDaysThrough(`${current}-12-31`, rules);
   }
   return total;
 }
@@ -144,11 +163,11 @@ function workingDaysBeforeYear(year: number, sinceYear: number): number {
  * including `to`'s (so `workingDaysBetween(x, addWorkingDays(x, n)) === n`); 0 on the same day, negative
  * when `to` is earlier.
  */
-export function workingDaysBetween(from: Date, to: Date): number {
+export function workingDaysBetween(from: Date, to: Date, rules: WorkingDayRules = {}): number {
   const fromDate = parisDateOf(from);
   const toDate = parisDateOf(to);
-  if (toDate < fromDate) return -workingDaysBetween(to, from);
+  if (toDate < fromDate) return -workingDaysBetween(to, from, rules);
   const fromYear = Number(fromDate.slice(0, 4));
   const toYear = Number(toDate.slice(0, 4));
-  return workingDaysBeforeYear(toYear, fromYear) + workingDaysThrough(toDate) - workingDaysThrough(fromDate);
+  return workingDaysBeforeYear(toYear, fromYear, rules) + workingDaysThrough(toDate, rules) - workingDaysThrough(fromDate, rules);
 }

@@ -1,4 +1,4 @@
-import { addWorkingDays } from '@parcours/calendar';
+import { addWorkingDays, workingDayRulesOf } from '@parcours/calendar';
 import {
   type Actor,
   auditRowDigestOf,
@@ -192,7 +192,11 @@ async function recordStep(
   const timersToArm = outcome.timersToArm.map((timer) => ({
     timer_id: timer.timerId,
     delay_name: timer.delayName,
-    due_at: addWorkingDays(now, delays[timer.delayName] ?? defaultDelayWorkingDays[timer.delayName]).toISOString(),
+    due_at: addWorkingDays(
+      now,
+      delays[timer.delayName] ?? defaultDelayWorkingDays[timer.delayName],
+      workingDayRulesOf(subject.territorySettings),
+    ).toISOString(),
   }));
   const effects = outcome.effects.map((effect) => ({
     job_name: effect.type,

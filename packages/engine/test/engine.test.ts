@@ -1,4 +1,14 @@
-import { type Actor, auditEvents, caseEvents, cases, caseTimers, outbox, referenceCodes, referrals } from '@parcours/db';
+import {
+  type Actor,
+  auditEvents,
+  caseEvents,
+  cases,
+  caseTimers,
+  outbox,
+  referenceCodes,
+  referrals,
+  territories,
+} from '@parcours/db';
 
 import {
   availableBackends,
@@ -272,6 +282,25 @@ describe.each(availableBackends())('engine on %s', (backend) => {
       },
       { actor: agent, clock },
     );
+
+  it('when the territory keeps Alsace-Moselle’s holidays, then a referral’s deadline skips Good Friday as well as Easter Monday', async () => {
+    await database.db
+      .update(territories)
+      .set({ settings: { delays: { referralReminder: 3 }, calendar: { alsaceMoselle: true } } })
+      .where(eq(territories.id, fixture.territoryId));
+    const oriented = await caseInOrientation();
+    const draft = await draftReferral(oriented.id);
+    // Wednesday 1 April 2026, 10:00 in Paris: Thursday 2, (Good Friday 3), (weekend), (Easter Monday 6), Tuesday 7,
+    // Wednesday 8. Nationally the third working day would be Tuesday 7.
+    clock.set('2026-04-01T08:00:00Z');
+    await sendReferralEvent(
+      database.db,
+      { referralId: draft.id, event: { type: 'SEND' }, expectedRevision: 0 },
+      { actor: agent, clock },
+    );
+    const reminder = (await timersOf(draft.id)).find((timer) => timer.delayName === 'referralReminder');
+    expect(reminder?.dueAt.toISOString()).toBe('2026-04-08T08:00:00.000Z');
+  });
 
   it('when a referral is sent then declined, then the journey follows up and is re-oriented, in the same transactions', async () => {
     const oriented = await caseInOrientation();
