@@ -9,12 +9,12 @@
  * - REFERRAL_SENT / REFERRAL_CLOSED come from a referral the engine creates and moves (the referral
  *   HTTP API is a later issue): sent, accepted and completed, declined, or left to expire;
  * - deadlines (a referral's expiry, a suspended case's lost-contact closure) are the timer sweep's
- *   work: the injected clock moves to the timer's due date and `listDueTimers` + `fireTimer` run, as
- *   the worker's sweep does. There is no test-only route.
+ *   work: the injected clock moves to the timer's due date and the worker's own `sweepTimers` runs.
+ *   There is no test-only route.
  */
 import { type Actor, cases, caseTimers } from '@parcours/db';
 import { createApp } from '@parcours/desk';
-import { createReferral, fireTimer, getReferralView, listDueTimers, sendReferralEvent } from '@parcours/engine';
+import { createReferral, getReferralView, sendReferralEvent } from '@parcours/engine';
 import { type JourneyEvent, journeyMachine, journeySampleEvents, sampleReferralIds, statePathOf } from '@parcours/journey';
 import { createLogger } from '@parcours/observability';
 import {
@@ -24,6 +24,7 @@ import {
   ManualClock,
   type TestDatabase,
 } from '@parcours/testing';
+import { type JobQueue, sweepTimers } from '@parcours/worker';
 import { getShortestPaths } from '@xstate/graph';
 import argon2 from 'argon2';
 import { and, eq } from 'drizzle-orm';
@@ -174,12 +175,22 @@ describe('journey model through the desk API', () => {
     expect(paths.some((path) => path.steps.some((step) => step.event.type === lostContactClosure))).toBe(true);
   });
 
-  /** What the worker's sweep does: fire every armed timer that is due, until none is. */
+  const silentLogger = createLogger({ name: 'model-sweep', level: 'silent' });
+
+  /**
+   * The worker's own sweep (`sweepTimers`), run until it fires nothing more: firing a deadline may make the next
+   * one due at once (a suspended case's lost-contact closure). Without look-ahead it schedules nothing.
+   */
   async function sweep(): Promise<void> {
-    for (;;) {
-      const due = await listDueTimers(database.db, clock.now());
-      if (due.length === 0) return;
-      for (const timer of due) await fireTimer(database.db, timer, { clock });
+    const jobs: JobQueue = {
+      enqueue: async () => {
+        throw new Error('the sweep scheduled a delivery without look-ahead');
+      },
+      enqueueUnchecked: async () => {},
+      remove: async () => {},
+    };
+    while ((await sweepTimers({ db: database.db, jobs, clock, logger: silentLogger, lookAheadMs: 0 })).fired > 0) {
+      // Fired something: what it armed may be due too.
     }
   }
 
