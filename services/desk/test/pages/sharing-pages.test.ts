@@ -1,6 +1,6 @@
-import { agents, consents, memberships, partnerLinks, referrals } from '@parcours/db';
+import { agents, caseEvents, consents, memberships, partnerLinks, referrals } from '@parcours/db';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -290,6 +290,59 @@ describe('consent, referral and partner pages', () => {
       .send({ _csrf: csrfOf(form.text), code: `${code.slice(0, -2)}xx` })
       .expect(403);
     expect(tampered.text).toContain('Ce lien n’est pas valide');
+
+    // The answer form the link's page carries: incomplete, then a new appointment, after which the link is spent.
+    const revisionOnPage = hidden(opened.text, 'expectedRevision')[0] as string;
+    const incomplete = await outsider
+      .post('/partenaire/lien/reponse')
+      .type('form')
+      .send(formOf({ _csrf: csrfOf(opened.text), expectedRevision: revisionOnPage, type: 'SET_APPOINTMENT' }))
+      .expect(400);
+    expect(incomplete.text).toContain('Le formulaire est incomplet. Rouvrez le lien et recommencez.');
+    const withoutDate = await outsider
+      .post('/partenaire/lien/reponse')
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(opened.text),
+          code,
+          expectedRevision: revisionOnPage,
+          type: 'SET_APPOINTMENT',
+          date: '',
+          heure: '',
+          mode: '',
+        }),
+      )
+      .expect(400);
+    expect(withoutDate.text).toContain('Saisissez la date et l’heure du rendez-vous.');
+    const answered = await outsider
+      .post('/partenaire/lien/reponse')
+      .type('form')
+      .send(
+        formOf({
+          _csrf: csrfOf(opened.text),
+          code,
+          expectedRevision: revisionOnPage,
+          type: 'SET_APPOINTMENT',
+          date: '2026-03-24',
+          heure: '09:15',
+          mode: 'in_person',
+        }),
+      )
+      .expect(200);
+    expect(answered.text).toContain('Réponse enregistrée');
+    expect(answered.text).toContain('Ce lien a servi : il ne donne plus accès au dossier.');
+    const appointments = await database.db
+      .select({ payload: caseEvents.payload })
+      .from(caseEvents)
+      .where(and(eq(caseEvents.referralId, referralId), eq(caseEvents.eventType, 'SET_APPOINTMENT')));
+    expect(appointments.map((event) => JSON.stringify(event.payload)).join(' ')).toContain('2026-03-24T08:15:00.000Z');
+    const spent = await outsider
+      .post('/partenaire/lien')
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), code })
+      .expect(403);
+    expect(spent.text).not.toContain('Fixer le rendez-vous');
   });
 
   it('when the consent is withdrawn, then the partner’s next page load and the link are refused', async () => {
@@ -467,5 +520,49 @@ describe('what a referral carries, chosen on the page', () => {
     const [sent] = await database.db.select().from(referrals).where(eq(referrals.id, referralId));
     expect(sent).toMatchObject({ status: 'sent' });
     expect([...(sent?.sharedCategories ?? [])].sort()).toEqual([...categories].sort());
+  });
+});
+
+describe('cancelling a referral on the page', () => {
+  it('when the sender cancels a draft, then it is cancelled and the page says so; the same form sent again is told it changed', async () => {
+    const { caseId, referralId } = await caseWithDraftToCaf();
+    const reception = await logInThroughForm(world.app, emails.reception);
+    const page = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    const form = new RegExp(
+      `action="/orientations/${referralId}/annulation">[\\s\\S]*?name="expectedRevision" value="(\\d+)"[\\s\\S]*?Annuler l’orientation vers CAF des Hautes-Alpes`,
+    ).exec(page.text);
+    expect(form).not.toBeNull();
+    const fields = { _csrf: csrfOf(page.text), dossier: caseId, expectedRevision: form?.[1] as string };
+
+    const cancelled = await reception.post(`/orientations/${referralId}/annulation`).type('form').send(fields).expect(303);
+    expect(cancelled.headers.location).toBe(`/dossiers/${caseId}/orientations-partenaires#orientation-${referralId}`);
+    expect(await statusOf(referralId)).toBe('cancelled');
+    const after = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    expect(after.text).toContain('Orientation annulée : le partenaire n’a plus accès au dossier.');
+    expect(after.text).not.toContain(`action="/orientations/${referralId}/annulation"`);
+
+    // The same form again (a second click, another tab): nothing changes, the page says why.
+    await reception.post(`/orientations/${referralId}/annulation`).type('form').send(fields).expect(303);
+    const again = await reception.get(`/dossiers/${caseId}/orientations-partenaires`).expect(200);
+    expect(again.text).toContain('Cette orientation a changé entre-temps : vérifiez son état, puis recommencez.');
+    expect(await statusOf(referralId)).toBe('cancelled');
+  });
+
+  it('when someone without the right posts the form, or without its CSRF token, then it is refused and the referral stays a draft', async () => {
+    const { caseId, referralId } = await caseWithDraftToCaf();
+    const partner = await logInThroughForm(world.app, emails.partner);
+    const partnerPage = await partner.get('/partenaire/orientations').expect(200);
+    await partner
+      .post(`/orientations/${referralId}/annulation`)
+      .type('form')
+      .send({ _csrf: csrfOf(partnerPage.text), dossier: caseId, expectedRevision: '0' })
+      .expect(403);
+    const reception = await logInThroughForm(world.app, emails.reception);
+    await reception
+      .post(`/orientations/${referralId}/annulation`)
+      .type('form')
+      .send({ dossier: caseId, expectedRevision: '0' })
+      .expect(403);
+    expect(await statusOf(referralId)).toBe('draft');
   });
 });
