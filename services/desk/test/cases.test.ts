@@ -1,7 +1,7 @@
-import { auditEvents, caseEvents, cases, openDatabase, outbox, personIdentities, persons } from '@parcours/db';
+import { auditEvents, caseEvents, cases, outbox, personIdentities, persons } from '@parcours/db';
 import { createLogger } from '@parcours/observability';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -432,21 +432,35 @@ describe('operations', () => {
     await request(app).get('/health').expect(200, { status: 'ok' });
   });
 
-  it('when something unexpected fails, then 500 carries the request id and no internals, and the log has the id', async () => {
-    if (!database.url) return;
-    const broken = await openDatabase({ url: database.url, maxConnections: 1 });
+  it('when something unexpected fails, then 500 carries the request id and no internals, on the API and on a page, and the log has the id', async () => {
+    // A real fault, on PostgreSQL as on PGlite: the cases table out of reach for the length of the test.
     const lines: string[] = [];
     const logger = createLogger({ name: 'desk-test', level: 'info' }, { write: (line: string) => lines.push(line) });
-    const app = createApp({ db: broken.db, logger, sessionSecret });
+    const app = createApp({ db: database.db, logger, sessionSecret });
     const client = await logIn(app, world.agentEmail);
-    await broken.close();
-    const response = await client.get('/api/v1/cases').expect(500);
-    const problem = problemOf(response);
-    expect(problem).toMatchObject({ type: 'urn:parcours:problem:internal', status: 500 });
-    expect(Object.keys(problem).sort()).toEqual(['detail', 'requestId', 'status', 'title', 'type']);
-    expect(response.text).not.toMatch(/postgres|CONNECTION|stack|at /i);
-    expect(response.headers['x-request-id']).toBe(problem.requestId);
-    expect(lines.some((line) => line.includes(String(problem.requestId)) && line.includes('"level":50'))).toBe(true);
+    await database.db.execute(sql`alter table cases rename to cases_out_of_reach`);
+    try {
+      const response = await client.get('/api/v1/cases').expect(500);
+      const problem = problemOf(response);
+      expect(problem).toMatchObject({ type: 'urn:parcours:problem:internal', status: 500 });
+      expect(Object.keys(problem).sort()).toEqual(['detail', 'requestId', 'status', 'title', 'type']);
+      expect(response.text).not.toMatch(/postgres|relation|cases_out_of_reach|42P01|stack|at /i);
+      expect(response.headers['x-request-id']).toBe(problem.requestId);
+      expect(lines.some((line) => line.includes(String(problem.requestId)) && line.includes('"level":50'))).toBe(true);
+
+      // The pages' own error handler: the French error page, its status, the request id to give, nothing inside.
+      const page = await client.get('/mon-travail').expect(500);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain('Erreur inattendue');
+      expect(page.text).toContain('Une erreur inattendue est survenue. Communiquez l’identifiant de requête au support.');
+      expect(page.text).toContain(String(page.headers['x-request-id']));
+      expect(page.text).not.toMatch(/relation|cases_out_of_reach|42P01|postgres/i);
+      expect(lines.some((line) => line.includes(String(page.headers['x-request-id'])) && line.includes('unhandled error'))).toBe(
+        true,
+      );
+    } finally {
+      await database.db.execute(sql`alter table cases_out_of_reach rename to cases`);
+    }
   });
 
   it('when requests are logged, then lines carry the request id and the agent, and never a name or a body', async () => {
