@@ -1,7 +1,7 @@
 import { multidimensionalFormV1 } from '@parcours/assessment';
 import { demoPassword } from '@parcours/demo-territory';
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTerritoryWorld, emails, logInAs, openLaragneCase } from '../territory-world.ts';
 import {
@@ -9,6 +9,7 @@ import {
   expectNoPersonDataInUrls,
   launchChromium,
   logIn,
+  navigate,
   openContext,
   type ServedApp,
   screenshot,
@@ -47,17 +48,6 @@ async function checkPage(page: Page, name: string, javaScript: boolean) {
 }
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
-
-/**
- * Clicks and waits for the next document to be loaded (after the redirect of a form). Waiting on the
- * navigation itself, not on a frame event: a page coming back with a fragment (#section-…) must be the
- * new document before it is read.
- */
-async function navigate(target: Locator): Promise<void> {
-  const page = target.page();
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-  await page.locator('main').first().waitFor({ state: 'attached' });
-}
 
 for (const javaScript of [true, false]) {
   const prefix = 'evaluation';
