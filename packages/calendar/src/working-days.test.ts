@@ -80,7 +80,7 @@ describe('the territory calendar', () => {
     ['2025-12-26', true, false, 'saint Étienne 2025 (vendredi) : férié en Alsace-Moselle seulement'],
     ['2027-03-26', true, false, 'vendredi saint 2027'],
     ['2027-03-29', false, false, 'lundi de Pâques 2027'],
-  ] as const)('%s is a working day: %s (national), %s (Alsace-Moselle) — %s', (date, national, alsaceMoselle) => {
+  ] as const)('%s is a working day: %s (national), %s (Alsace-Moselle) — %s', (date, national, alsaceMoselle, _why) => {
     expect(isWorkingDay(date)).toBe(national);
     expect(isWorkingDay(date, alsace)).toBe(alsaceMoselle);
   });
@@ -95,7 +95,7 @@ describe('the territory calendar', () => {
     ['2026-04-30T17:30:00+02:00', 5, '2026-05-11T17:30:00+02:00', '1er et 8 mai (vendredis) sautés'],
     ['2026-03-29T01:30:00+01:00', 1, '2026-03-30T01:30:00+02:00', 'un dimanche de changement d’heure, avant le saut'],
     ['2026-06-01T08:00:00+02:00', 0, '2026-06-01T08:00:00+02:00', 'zéro jour : l’instant lui-même'],
-  ] as const)('%s + %i working days = %s (%s)', (from, days, expected) => {
+  ] as const)('%s + %i working days = %s (%s)', (from, days, expected, _why) => {
     expect(addWorkingDays(new Date(from), days).toISOString()).toBe(new Date(expected).toISOString());
   });
 

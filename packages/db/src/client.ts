@@ -59,8 +59,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       },
     };
   }
-  const client = new PGlite(options.dataDir ?? 'memory://');
+  // One process, one territory's data: PostgreSQL's default 128 MB of shared buffers would be most of the process's
+  // memory (measured: 304 MB resident after opening, 188 MB with 16 MB), and opening is faster with less to map.
+  const client = new PGlite(options.dataDir ?? 'memory://', { postgresqlconf: pgliteSettings });
   await client.waitReady;
+  yieldBeforeEachStatement(client);
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
     db,
@@ -73,5 +76,22 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     },
   };
 }
+
+/**
+ * PGlite runs in this process and answers within the same turn of the event loop: a task that chains hundreds of
+ * statements (the worker's sweep, a fold, a seed) would keep the process from reading any request until it ends
+ * (measured: the desk's first answer after a restart came 2.7 s after it listened). Each protocol exchange first
+ * lets the event loop run, so requests interleave with long tasks as they do with a database over the network.
+ */
+function yieldBeforeEachStatement(client: PGlite): void {
+  const exchange = client.execProtocolRaw.bind(client);
+  client.execProtocolRaw = async (...args: Parameters<PGlite['execProtocolRaw']>) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return exchange(...args);
+  };
+}
+
+/** The embedded database's memory settings (PGlite passes them to its PostgreSQL). */
+const pgliteSettings = ['shared_buffers = 16MB', 'work_mem = 4MB', 'maintenance_work_mem = 16MB'];
 
 export { schema };

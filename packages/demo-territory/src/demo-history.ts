@@ -141,7 +141,8 @@ async function attempt(step: () => Promise<unknown>): Promise<void> {
 export async function seedDemoHistory(
   db: Database,
   organisationIds: Record<string, string>,
-  options: { now?: Date; cases?: number } = {},
+  /** `signal`: stop between two steps (the embedded start writes the history while the desk already answers). */
+  options: { now?: Date; cases?: number; signal?: AbortSignal } = {},
 ): Promise<{ cases: number }> {
   const now = options.now ?? new Date();
   const caseCount = options.cases ?? 300;
@@ -470,6 +471,7 @@ export async function seedDemoHistory(
   // One timeline for the whole territory: before each step, the deadlines that fell due fire on time.
   plan.sort((a, b) => a.at - b.at || a.order - b.order);
   for (const planned of plan) {
+    if (options.signal?.aborted) return { cases: caseCount };
     await fireDueTimers(db, new Date(planned.at));
     await planned.run();
   }

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@parcours/db';
-import { communesOf, demoDirectory, demoTerritoryId, seedDemoHistory, seedDemoTerritory } from '@parcours/demo-territory';
+import { type DatabaseHandle, openDatabase, territories } from '@parcours/db';
 import { backfillMatchKeys, createApp, identityMatchSecretOf, listenDesk } from '@parcours/desk';
 import { importDirectory } from '@parcours/directory-store';
 import type { Logger } from '@parcours/observability';
@@ -15,6 +14,8 @@ export interface RunningParcours {
   readonly backend: DatabaseHandle['backend'];
   readonly runner: ParcoursWorker['runner'];
   readonly seeded: boolean;
+  /** Settles once a fresh demo's history is written and the worker started (at once on a restart). */
+  readonly backgroundStarted: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,18 +43,20 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
   await mkdir(dataDir, { recursive: true });
   const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(dataDir, 'pglite') });
   await database.migrate();
-  const seed = await seedDemoTerritory(database.db);
-  if (seed.seeded) {
+  // The demo (its data, the communes behind it: about a second to load) is read only when there is a territory to
+  // seed or a demo to resume: a restart of a seeded folder does not pay for it.
+  const demo =
+    (await database.db.select({ id: territories.id }).from(territories).limit(1)).length === 0
+      ? await import('@parcours/demo-territory')
+      : null;
+  const seed = demo ? await demo.seedDemoTerritory(database.db) : { seeded: false, organisationIds: {} };
+  if (demo && seed.seeded) {
     // The directory depends on the territory (communes, organisations), so it is seeded here, after it.
-    const report = await importDirectory(database.db, demoDirectory, {
-      territoryId: demoTerritoryId,
-      knownCommunes: communesOf('05').map((commune) => commune.code),
+    const report = await importDirectory(database.db, demo.demoDirectory, {
+      territoryId: demo.demoTerritoryId,
+      knownCommunes: demo.communesOf('05').map((commune) => commune.code),
     });
     logger.info({ written: report.written, rejected: report.rejected.length }, 'demo directory imported');
-    // A year of history through the engine, after the directory (its referrals name directory services).
-    const started = Date.now();
-    const history = await seedDemoHistory(database.db, seed.organisationIds, { cases: env.PARCOURS_DEMO_HISTORY_CASES });
-    logger.info({ cases: history.cases, ms: Date.now() - started }, 'demo history written');
   }
   logger.info({ backend: database.backend, seeded: seed.seeded }, 'database ready');
 
@@ -90,7 +93,25 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
       : { from: env.MAIL_FROM, captureDir: env.MAIL_CAPTURE_DIR ?? join(dataDir, 'mail') },
     publicUrl: env.PUBLIC_URL ?? (env.PORT === 0 ? url : publicUrlFallback),
   });
-  await worker.start();
+  // A fresh demo gets a year of history through the engine (after the directory: its referrals name services). It
+  // takes about half a minute on PGlite, so the desk answers first and the history is written behind it; the worker
+  // starts once it is done, so that its sweep does not fire the history's deadlines at today's date.
+  const stopHistory = new AbortController();
+  const historyWritten =
+    demo && seed.seeded
+      ? (async () => {
+          const started = Date.now();
+          logger.info({ cases: env.PARCOURS_DEMO_HISTORY_CASES }, 'demo history: being written behind the desk');
+          const history = await demo.seedDemoHistory(database.db, seed.organisationIds, {
+            cases: env.PARCOURS_DEMO_HISTORY_CASES,
+            signal: stopHistory.signal,
+          });
+          logger.info({ cases: history.cases, ms: Date.now() - started }, 'demo history written');
+        })()
+      : Promise.resolve();
+  const workerStarted = historyWritten
+    .catch((error: unknown) => logger.error({ err: error }, 'demo history not written'))
+    .then(() => (stopHistory.signal.aborted ? undefined : worker.start()));
 
   let stopping: Promise<void> | null = null;
   return {
@@ -98,6 +119,7 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
     backend: database.backend,
     runner: worker.runner,
     seeded: seed.seeded,
+    backgroundStarted: workerStarted,
     stop: () => {
       // Order: stop taking requests (finish those in flight), then stop the worker (it finishes or
       // releases its jobs), then close the database both were using.
@@ -106,6 +128,8 @@ export async function launchParcours(env: EmbeddedEnv, logger: Logger): Promise<
           server.close(() => resolveClosed());
           server.closeIdleConnections();
         });
+        stopHistory.abort();
+        await workerStarted;
         await worker.stop();
         await database.close();
       })();

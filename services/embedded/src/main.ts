@@ -1,4 +1,3 @@
-import { demoLogins, demoPassword } from '@parcours/demo-territory';
 import { createLogger } from '@parcours/observability';
 import type { EmbeddedEnv } from './env.ts';
 import { parseEmbeddedEnv } from './env.ts';
@@ -6,7 +5,9 @@ import { launchParcours, type RunningParcours } from './launch.ts';
 
 const logger = createLogger({ name: 'parcours' });
 
-function banner(env: EmbeddedEnv, running: RunningParcours): string {
+/** Printed once the desk answers: the demo's accounts are read then (the demo module is not needed to start). */
+async function banner(env: EmbeddedEnv, running: RunningParcours): Promise<string> {
+  const { demoLogins, demoPassword } = await import('@parcours/demo-territory');
   const width = Math.max(...demoLogins.map((login) => login.email.length));
   return [
     '',
@@ -14,6 +15,12 @@ function banner(env: EmbeddedEnv, running: RunningParcours): string {
     `  base de données : ${running.backend === 'pglite' ? `PGlite embarqué (${env.PARCOURS_DATA_DIR})` : 'PostgreSQL'}` +
       ` · tâches : ${running.runner === 'bullmq' ? 'BullMQ/Redis' : 'dans ce processus'}`,
     `  courriels : ${env.SMTP_URL ? 'SMTP' : `capturés dans ${env.MAIL_CAPTURE_DIR ?? `${env.PARCOURS_DATA_DIR}/mail`}`}`,
+    ...(running.seeded
+      ? [
+          '  première fois : un an d’historique de démonstration s’écrit derrière le bureau (environ une demi-minute) ;',
+          '  les tableaux de pilotage se remplissent pendant ce temps, les courriels partent ensuite.',
+        ]
+      : []),
     '',
     `Comptes de démonstration (mot de passe : ${demoPassword}) :`,
     ...demoLogins.map((login) => `  ${login.email.padEnd(width)}  ${login.displayName}`),
@@ -51,7 +58,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   // The banner is for the person who typed `npm start`, so it goes to stdout as plain text.
-  process.stdout.write(banner(env, running));
+  process.stdout.write(await banner(env, running));
 }
 
 main().catch((error: unknown) => {

@@ -28,8 +28,10 @@ describe('embedded start', () => {
     expect(running).toMatchObject({ backend: 'pglite', runner: 'in-process', seeded: true });
     expect(await readdir(dataDir)).toEqual(expect.arrayContaining(['pglite', 'session-secret']));
 
+    // The desk answers before the history is written behind it.
     const health = await fetch(`${running.url}/health`);
     expect(health.status).toBe(200);
+    await running.backgroundStarted;
     const login = await fetch(`${running.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
