@@ -20,6 +20,7 @@ import { createBenchDatabase, engineCeiling, percentile, round } from './bench-d
 
 const clients = Number(process.env.BENCH_CLIENTS ?? 32);
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 20);
+const openSeconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
 const poolSize = 16;
 const repositoryRoot = join(import.meta.dirname, '..', '..');
 
@@ -64,10 +65,52 @@ try {
     ],
     { cwd: repositoryRoot, maxBuffer: 256 * 1024 * 1024 },
   );
-  await new Promise((resolveClosed) => server.close(resolveClosed));
   const load = JSON.parse(stdout) as { transitions: number; errors: number; elapsedMs: number; latenciesMs: number[] };
   const latencies = [...load.latenciesMs].sort((a, b) => a - b);
   const transitionsPerSecond = load.transitions / (load.elapsedMs / 1000);
+
+  // --- Latency under a stated load: arrivals on a schedule (open loop) at 50 % and 80 % of the throughput just
+  // measured, for `openSeconds` each. The closed loop's latency is only its queue (Little's law), not the code's.
+  const openLoopAt = async (share: number) => {
+    const rate = Math.max(1, Math.round(transitionsPerSecond * share));
+    const { stdout: openOut } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(repositoryRoot, 'test/bench/transitions-load.ts'),
+        url,
+        String(clients),
+        String(openSeconds),
+        personIds.join(','),
+        `open:${rate}`,
+      ],
+      { cwd: repositoryRoot, maxBuffer: 256 * 1024 * 1024 },
+    );
+    const run = JSON.parse(openOut) as {
+      transitions: number;
+      errors: number;
+      late: number;
+      arrivals: number;
+      latenciesMs: number[];
+    };
+    const sorted = [...run.latenciesMs].sort((a, b) => a - b);
+    return {
+      shareOfThroughput: share,
+      ratePerSecond: rate,
+      seconds: openSeconds,
+      arrivals: run.arrivals,
+      answered: run.transitions,
+      errors: run.errors,
+      late: run.late,
+      p50Ms: round(percentile(sorted, 50)),
+      p95Ms: round(percentile(sorted, 95)),
+      p99Ms: round(percentile(sorted, 99)),
+      maxMs: round(sorted[sorted.length - 1] ?? Number.NaN),
+    };
+  };
+  const openLoop = { at50: await openLoopAt(0.5), at80: await openLoopAt(0.8), target: 'p99 < 100 ms at 50 %' };
+  await new Promise((resolveClosed) => server.close(resolveClosed));
 
   // --- Ceiling: the engine alone, same database, same concurrency, no HTTP. ---
   const [agent] = await database.db.query.agents.findMany({
@@ -121,6 +164,7 @@ try {
     ceilingPerSecond: round(ceilingPerSecond, 1),
     ratio: round(transitionsPerSecond / ceilingPerSecond, 3),
     targets: { ratio: 0.25, p99Ms: 100 },
+    openLoop,
     rowLevelSecurity,
   };
   await mkdir(join(repositoryRoot, 'bench/results'), { recursive: true });
