@@ -14,6 +14,7 @@ import {
   type RejectedRow,
   readDataInclusionCsv,
   readDataInclusionStructures,
+  slugOf,
 } from '@parcours/directory';
 import { normaliseName } from '@parcours/identity-match';
 import type { OrganisationKind } from '@parcours/vocabulary';
@@ -190,15 +191,6 @@ async function organisationMatcher(tx: Executor, territoryId: string) {
     return matches.get(key) ?? null;
   };
 }
-
-const slugOf = (id: string) =>
-  id
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100);
 
 function parseJson(text: string): unknown {
   try {

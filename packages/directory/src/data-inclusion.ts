@@ -1,6 +1,7 @@
 import type { BundleCode, OrganisationKind } from '@parcours/vocabulary';
 import type { DirectoryService, Public, Weekday } from './directory.schema.ts';
 import type { RejectedRow } from './directory-file.ts';
+import { slugOf } from './directory-id.ts';
 import { exchangeRowFaults } from './exchange-validation.ts';
 
 /**
@@ -290,15 +291,6 @@ export interface DataInclusionImport {
   /** What a row carried that the directory cannot hold, or could not read: for the import report. */
   notes: DataInclusionImportIssue[];
 }
-
-const slugOf = (id: string) =>
-  id
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100);
 
 /** The structures of a data·inclusion file, each checked against the official schema once. */
 export interface DataInclusionStructuresRead {

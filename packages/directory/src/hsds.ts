@@ -3,6 +3,7 @@ import { type BundleCode, bundleCodes, bundleLabel, type OrganisationKind } from
 import type { DirectoryService, Public } from './directory.schema.ts';
 import { publics as publicCodes } from './directory.schema.ts';
 import type { RejectedRow } from './directory-file.ts';
+import { slugOf } from './directory-id.ts';
 import { exchangeRowFaults } from './exchange-validation.ts';
 
 /**
@@ -117,15 +118,6 @@ export function toHsds(services: readonly DirectoryService[]): HsdsService[] {
     };
   });
 }
-
-const slugOf = (text: string) =>
-  text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100);
 
 /**
  * HSDS 3 services (a `service_list`'s `contents`, or an organisation's `services` with the organisation passed)

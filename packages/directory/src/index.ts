@@ -46,6 +46,7 @@ export {
   parseDirectoryJson,
   type RejectedRow,
 } from './directory-file.ts';
+export { slugOf } from './directory-id.ts';
 export {
   buildDirectoryIndex,
   type DirectoryIndex,
