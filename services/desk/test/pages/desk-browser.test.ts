@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@parcours/testing';
+import type { Express } from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeskWorld, createTestApp, type DeskWorld } from '../harness.ts';
+import { createDeskWorld, createTestApp, type DeskWorld, logIn as logInToApi } from '../harness.ts';
 import {
   expectNoAxeViolations,
   expectNoPersonDataInUrls,
@@ -19,13 +20,13 @@ let database: TestDatabase;
 let world: DeskWorld;
 let served: ServedApp;
 let browser: Browser;
-let casePath = '';
+let app: Express;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   world = await createDeskWorld(database.db);
   // The production login role (non-owner, under row-level security), as every page test runs.
-  const { app } = createTestApp((await database.connectAsService()).db);
+  ({ app } = createTestApp((await database.connectAsService()).db));
   [served, browser] = await Promise.all([serve(app), launchChromium()]);
 });
 afterAll(async () => {
@@ -46,16 +47,37 @@ async function checkPage(page: Page, name: string, personNames: readonly string[
 const mainMenu = (page: Page) => page.getByRole('navigation', { name: 'Menu principal' });
 const diagramCurrent = (page: Page) => page.locator('svg .jd-current:not(.jd-compound) .jd-label').first().textContent();
 
+/** A browser of its own for one test, logged in as the fixture's reception agent (unless `loggedIn` is false). */
+async function agentBrowser(loggedIn = true): Promise<WatchedContext> {
+  const watched = await openContext(browser, served.baseUrl, { javaScript: true });
+  if (loggedIn) await logIn(watched.page, world.agentEmail);
+  return watched;
+}
+
+/** A case of the fixture's person in assessment, opened through the API: what a test about the case page starts from. */
+async function caseInAssessment(): Promise<string> {
+  const api = await logInToApi(app, world.agentEmail);
+  const opened = await api
+    .post('/api/v1/cases')
+    .send({
+      channel: 'phone',
+      expressedRequest: 'Une demande pour deux agents',
+      members: [{ personId: world.personId, role: 'primary' }],
+    })
+    .expect(201);
+  await api
+    .post(`/api/v1/cases/${opened.body.id}/events`)
+    .send({ event: { type: 'START_ASSESSMENT' }, expectedRevision: opened.body.revision })
+    .expect(200);
+  return `/dossiers/${opened.body.id}`;
+}
+
 // DSFR draws its own radio buttons over the native ones, which stay in the page but out of sight:
-// `check({ force: true })` ticks the native input, as a click on the drawn one does.
+// `check({ force: true })` ticks the native input, as a click on the drawn one does. Each test has a browser of its
+// own and sets up what it needs: a failure in one leaves the others to run and say what they see.
 describe('desk in the browser, with JavaScript', () => {
-  let agent: WatchedContext;
-
-  beforeAll(async () => {
-    agent = await openContext(browser, served.baseUrl, { javaScript: true });
-  });
-
   it('when an agent logs in with a wrong password, then the login page says so; with the right one, Mon travail opens', async () => {
+    const agent = await agentBrowser(false);
     const { page } = agent;
     await page.goto('/connexion');
     await checkPage(page, '01-connexion');
@@ -66,9 +88,11 @@ describe('desk in the browser, with JavaScript', () => {
     expect(new URL(page.url()).pathname).toBe('/mon-travail');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Mon travail');
     await checkPage(page, '03-mon-travail-vide');
+    await agent.context.close();
   });
 
   it('when the agent searches, creates a person, opens a case and starts the assessment, then the timeline and the diagram follow', async () => {
+    const agent = await agentBrowser();
     const { page } = agent;
     await navigate(mainMenu(page).getByRole('link', { name: 'Trouver ou créer une personne' }));
     await checkPage(page, '04-personnes-recherche');
@@ -86,7 +110,6 @@ describe('desk in the browser, with JavaScript', () => {
     await page.getByLabel('Demande exprimée').fill('Je voudrais savoir si j’ai droit à une aide pour le chauffage');
     await navigate(page.getByRole('button', { name: 'Ouvrir le dossier' }));
     await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}$/);
-    casePath = new URL(page.url()).pathname;
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Léa DURAND');
     expect(await diagramCurrent(page)).toBe('Accueil');
     expect(await page.locator('.desk-timeline > li').count()).toBe(1);
@@ -109,9 +132,11 @@ describe('desk in the browser, with JavaScript', () => {
     expect(await page.getByRole('link', { name: 'DURAND Léa' }).count()).toBe(1);
     await checkPage(page, '09-mon-travail');
     expectNoPersonDataInUrls(agent.urls, ['Durand', 'Léa', 'chauffage']);
+    await agent.context.close();
   });
 
   it('when a quick contact is recorded, then the page confirms it and counts it', async () => {
+    const agent = await agentBrowser();
     const { page } = agent;
     await navigate(mainMenu(page).getByRole('link', { name: 'Contact rapide' }));
     await checkPage(page, '10-contact-rapide');
@@ -122,9 +147,12 @@ describe('desk in the browser, with JavaScript', () => {
     await expect.poll(() => page.locator('.fr-alert--success').textContent()).toContain('Contact enregistré');
     expect(await page.locator('main').textContent()).toMatch(/aujourd’hui par votre structure : 1/);
     await checkPage(page, '11-contact-enregistre');
+    await agent.context.close();
   });
 
   it('when two agents act on the same case, then the second sees what changed and retries on purpose', async () => {
+    const casePath = await caseInAssessment();
+    const agent = await agentBrowser();
     const other = await openContext(browser, served.baseUrl, { javaScript: true });
     try {
       const second = other.page;
@@ -159,15 +187,17 @@ describe('desk in the browser, with JavaScript', () => {
       await checkPage(second, '14-dossier-suspendu');
     } finally {
       await other.context.close();
+      await agent.context.close();
     }
   });
 
-  it('when a page does not exist, then a French error page says so; and no page logged a script error or CSP violation', async () => {
+  it('when a page does not exist, then a French error page says so, and logging out says so too', async () => {
+    const agent = await agentBrowser();
     const { page } = agent;
     await page.goto('/dossiers/00000000-0000-4000-8000-000000000000');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page introuvable');
     await checkPage(page, '15-introuvable');
-    // The pages' 4xx answers (wrong password, conflict, 404) are logged by the browser as failed loads.
+    // The 404 answer is logged by the browser as a failed load; nothing else may be.
     expect(agent.errors.filter((error) => !/status of 4\d\d/.test(error))).toEqual([]);
     await navigate(page.getByRole('button', { name: 'Se déconnecter' }));
     await expect.poll(() => page.getByText('Vous êtes déconnecté').count()).toBe(1);
