@@ -174,11 +174,15 @@ interface FileRead {
 
 type OrganisationMatch = { by: 'siret' | 'name'; organisation: { id: string; name: string; kind: string } } | null;
 
-async function organisationMatcher(tx: Executor, territoryId: string) {
-  const rows = await tx
-    .select({ id: organisations.id, name: organisations.name, kind: organisations.kind, siret: organisations.siret })
-    .from(organisations)
-    .where(eq(organisations.territoryId, territoryId));
+interface TerritoryOrganisation {
+  id: string;
+  name: string;
+  kind: string;
+  siret: string | null;
+}
+
+/** Matches an exchanged structure to one of the territory's organisations: by SIRET, then by name. */
+function organisationMatcher(rows: readonly TerritoryOrganisation[]) {
   const bySiret = new Map(rows.flatMap((row) => (row.siret ? [[row.siret, row] as const] : [])));
   const byName = new Map(rows.map((row) => [normaliseName(row.name), row] as const));
   const matches = new Map<string, OrganisationMatch>();
@@ -236,14 +240,13 @@ function documentOf(file: { content: string; structuresContent: string | null } 
  * The file, whatever its format, read into the directory's own format and checked row by row (the official
  * schema first for an exchanged file, then the directory's rules and the territory's communes), part by part.
  */
-async function readFile(
-  tx: Executor,
-  territoryId: string,
+async function readFileParts(
+  territoryOrganisations: readonly TerritoryOrganisation[],
   file: { content: string; structuresContent: string | null } | { input: unknown },
   knownCommunes: Set<string> | undefined,
 ): Promise<FileRead> {
   const { input, csv } = documentOf(file);
-  const match = await organisationMatcher(tx, territoryId);
+  const match = organisationMatcher(territoryOrganisations);
   const organisationOf = new Map<string, string>();
   const matchedStructure = (structureId: string, name: string, found: OrganisationMatch): MatchedStructure => ({
     structureId,
@@ -458,14 +461,22 @@ async function importInto(
   file: { content: string; structuresContent: string | null } | { input: unknown },
   options: { now: Date; batchSize: number; importId?: string },
 ): Promise<DirectoryImportSummary> {
-  const read = await inTransaction(async (tx) => {
+  // What the checks need of the territory, read in a short transaction: the file itself is read outside any (a long
+  // transaction would hold PGlite, which has one connection, for the whole reading).
+  const { knownCommunes, territoryOrganisations } = await inTransaction(async (tx) => {
     const [territory] = await tx
       .select({ communes: territories.communes })
       .from(territories)
       .where(eq(territories.id, territoryId));
-    const known = territory?.communes && territory.communes.length > 0 ? new Set(territory.communes) : undefined;
-    return readFile(tx, territoryId, file, known);
+    return {
+      knownCommunes: territory?.communes && territory.communes.length > 0 ? new Set(territory.communes) : undefined,
+      territoryOrganisations: await tx
+        .select({ id: organisations.id, name: organisations.name, kind: organisations.kind, siret: organisations.siret })
+        .from(organisations)
+        .where(eq(organisations.territoryId, territoryId)),
+    };
   });
+  const read = await readFileParts(territoryOrganisations, file, knownCommunes);
   const foreign = new Set<string>();
   const sources = new Set<string>();
   const total = read.total;
@@ -500,18 +511,9 @@ async function importInto(
   });
   rejected.sort((a, b) => a.index - b.index);
 
-  const organisationIdOf = await inTransaction(async (tx) => {
-    const byName = new Map(
-      (
-        await tx
-          .select({ id: organisations.id, name: organisations.name })
-          .from(organisations)
-          .where(eq(organisations.territoryId, territoryId))
-      ).map((row) => [row.name, row.id] as const),
-    );
-    return (service: DirectoryService) =>
-      read.organisationOf.get(service.organisation.id) ?? byName.get(service.organisation.name) ?? null;
-  });
+  const byName = new Map(territoryOrganisations.map((row) => [row.name, row.id] as const));
+  const organisationIdOf = (service: DirectoryService) =>
+    read.organisationOf.get(service.organisation.id) ?? byName.get(service.organisation.name) ?? null;
   const skipped = total - kept.length;
   for (let start = 0; start < kept.length; start += options.batchSize) {
     const batch = kept.slice(start, start + options.batchSize);
